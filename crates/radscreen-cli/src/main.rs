@@ -1,0 +1,49 @@
+//! The `radscreen` binary: argument parsing and files. Logic lives in the library.
+
+mod inspect;
+mod pixels;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "radscreen", version, about = "Screen X-ray, CT and MR DICOM images for tumours and fractures")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print metadata: one record per file, and the series they form.
+    Inspect(inspect::Args),
+    /// Write one stage of the pixel pipeline to a .npy or .png file.
+    Pixels(pixels::Args),
+}
+
+/// Exit status for usage and configuration errors (clap also uses 2).
+pub const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(a) => inspect::run(a),
+        Command::Pixels(a) => pixels::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("radscreen: error: {e}");
+            let mut src = std::error::Error::source(&*e);
+            while let Some(s) = src {
+                eprintln!("  caused by: {s}");
+                src = s.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What commands return: an exit code, or a fatal error printed by `main`.
+pub type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;

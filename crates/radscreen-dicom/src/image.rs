@@ -1,0 +1,367 @@
+//! [`DicomImage`]: one opened file, its metadata, and its frames at each pipeline stage.
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use dicom_core::value::{PrimitiveValue, Value};
+use dicom_dictionary_std::tags;
+use dicom_encoding::TransferSyntaxIndex;
+use dicom_encoding::transfer_syntax::Codec;
+use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
+use ndarray::{Array2, Array3};
+
+use crate::meta::ImageMeta;
+use crate::open::{FileObj, Layout, SNIFF_LEN, parse, sniff};
+use crate::pixel::{PixelInfo, StoredFrame, planar_to_interleaved, to_stored, unpack_bits, upsample_422};
+use crate::{Error, ReadOptions, Result};
+
+/// One DICOM file, parsed, with its pixel data still encoded: frames are decoded on request,
+/// one at a time.
+pub struct DicomImage {
+    pub(crate) path: PathBuf,
+    pub(crate) obj: FileObj,
+    pub(crate) meta: ImageMeta,
+    pub(crate) options: ReadOptions,
+}
+
+impl std::fmt::Debug for DicomImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DicomImage").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+/// Reads at most `limit` bytes of a file, erroring past it.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > limit {
+        return Err(Error::LimitExceeded {
+            path: path.to_path_buf(),
+            what: "file size",
+            value: len,
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+/// Whether a file is DICOM, judged from its first bytes only (for folder walks that must
+/// not trust extensions).
+pub fn is_dicom(path: impl AsRef<Path>) -> bool {
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    std::fs::File::open(path.as_ref())
+        .and_then(|f| f.take(SNIFF_LEN as u64).read_to_end(&mut head))
+        .is_ok()
+        && sniff(&head).is_ok()
+}
+
+/// Reads only the metadata of a file (parsing stops before the pixel data, so this is cheap
+/// even for very large files).
+pub fn read_metadata(path: impl AsRef<Path>, options: &ReadOptions) -> Result<ImageMeta> {
+    let path = path.as_ref();
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    (&mut file)
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let layout = sniff(&head).map_err(|reason| Error::NotDicom {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    let src = std::io::Cursor::new(head).chain(file);
+    let obj = parse(path, src, layout, Some(tags::PIXEL_DATA))?;
+    // The pixel data was not read, so "has pixel data" comes from whether parsing stopped at it.
+    let mut meta = ImageMeta::from_obj(path, &obj, options.keep_phi);
+    meta.has_pixel_data = None;
+    Ok(meta)
+}
+
+impl DicomImage {
+    /// Opens a file with default options (default limits, no PHI in metadata).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, &ReadOptions::default())
+    }
+
+    /// Opens a file.
+    pub fn open_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = read_limited(path, options.limits.max_file_bytes)?;
+        Self::from_bytes(&bytes, path, options)
+    }
+
+    /// Parses a file already in memory; `path` only labels errors and metadata.
+    pub fn from_bytes(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Self> {
+        let layout: Layout = sniff(bytes).map_err(|reason| Error::NotDicom {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+        if bytes.len() as u64 > options.limits.max_file_bytes {
+            return Err(Error::LimitExceeded {
+                path: path.to_path_buf(),
+                what: "file size",
+                value: bytes.len() as u64,
+                limit: options.limits.max_file_bytes,
+            });
+        }
+        let obj = parse(path, bytes, layout, None)?;
+        let meta = ImageMeta::from_obj(path, &obj, options.keep_phi);
+        Ok(DicomImage {
+            path: path.to_path_buf(),
+            obj,
+            meta,
+            options: options.clone(),
+        })
+    }
+
+    /// The file's path (as given).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The PHI-safe metadata record.
+    pub fn meta(&self) -> &ImageMeta {
+        &self.meta
+    }
+
+    /// The parsed data set, for attributes radscreen does not model.
+    pub fn dataset(&self) -> &dicom_object::InMemDicomObject {
+        &self.obj
+    }
+
+    /// The transfer syntax UID.
+    pub fn transfer_syntax(&self) -> &str {
+        self.obj.meta().transfer_syntax().trim_end_matches(['\0', ' '])
+    }
+
+    /// The pixel description, validated against the limits.
+    pub fn pixel_info(&self) -> Result<PixelInfo> {
+        if self.obj.get(tags::PIXEL_DATA).is_none() {
+            return Err(Error::NoPixelData {
+                path: self.path.clone(),
+            });
+        }
+        let info = PixelInfo::from_obj(&self.path, &self.obj)?;
+        let l = &self.options.limits;
+        let over = |what, value: u64, limit: u64| {
+            (value > limit).then(|| Error::LimitExceeded {
+                path: self.path.clone(),
+                what,
+                value,
+                limit,
+            })
+        };
+        if let Some(e) = over("pixels per frame", info.pixels(), l.max_pixels_per_frame)
+            .or_else(|| over("frames", u64::from(info.frames), u64::from(l.max_frames)))
+            .or_else(|| over("decoded frame bytes", info.decoded_frame_bytes(), l.max_decoded_bytes))
+        {
+            return Err(e);
+        }
+        Ok(info)
+    }
+
+    /// Number of frames (1 for single-frame images).
+    pub fn frames(&self) -> Result<u32> {
+        Ok(self.pixel_info()?.frames)
+    }
+
+    fn check_frame(&self, info: &PixelInfo, frame: u32) -> Result<()> {
+        if frame >= info.frames {
+            return Err(Error::FrameOutOfRange {
+                path: self.path.clone(),
+                frame,
+                frames: info.frames,
+            });
+        }
+        Ok(())
+    }
+
+    /// Decoded samples of one frame: interleaved, full chroma, little-endian, one byte per
+    /// 1-bit pixel.
+    pub(crate) fn frame_bytes(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {
+        self.check_frame(info, frame)?;
+        let ts = self.transfer_syntax();
+        crate::open::check_codec(&self.path, ts)?;
+        let elem = self.obj.get(tags::PIXEL_DATA).ok_or_else(|| Error::NoPixelData {
+            path: self.path.clone(),
+        })?;
+        let expected = info.decoded_frame_bytes();
+        let mut data = match elem.value() {
+            Value::PixelSequence(_) => self.decode_encapsulated(frame, expected)?,
+            Value::Primitive(p) => self.native_frame(info, p, frame)?,
+            Value::Sequence(_) => {
+                return Err(Error::InvalidAttribute {
+                    path: self.path.clone(),
+                    name: "PixelData",
+                    reason: "holds a sequence".into(),
+                });
+            }
+        };
+        if (data.len() as u64) < expected {
+            return Err(Error::TruncatedPixelData {
+                path: self.path.clone(),
+                frame,
+                expected,
+                actual: data.len() as u64,
+            });
+        }
+        data.truncate(expected as usize);
+        Ok(data)
+    }
+
+    fn decode_encapsulated(&self, frame: u32, expected: u64) -> Result<Vec<u8>> {
+        let ts = TransferSyntaxRegistry
+            .get(self.transfer_syntax())
+            .ok_or_else(|| self.unsupported_ts())?;
+        let Codec::EncapsulatedPixelData(Some(reader), _) = ts.codec() else {
+            return Err(self.unsupported_ts());
+        };
+        let mut out = Vec::new();
+        out.try_reserve_exact(expected as usize)
+            .map_err(|_| Error::LimitExceeded {
+                path: self.path.clone(),
+                what: "decoded frame bytes (allocation failed)",
+                value: expected,
+                limit: self.options.limits.max_decoded_bytes,
+            })?;
+        // Codecs are third-party code: a panic inside one on a corrupt stream must become
+        // this file's error, not the end of a batch run.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            reader.decode_frame(&self.obj, frame, &mut out)
+        }));
+        match result {
+            Ok(Ok(())) => Ok(out),
+            Ok(Err(e)) => Err(Error::Decode {
+                path: self.path.clone(),
+                frame,
+                source: Box::new(e),
+            }),
+            Err(_) => Err(Error::Unsupported {
+                path: self.path.clone(),
+                reason: format!("the codec failed on frame {frame} (corrupt compressed data)"),
+            }),
+        }
+    }
+
+    fn unsupported_ts(&self) -> Error {
+        let uid = self.transfer_syntax();
+        let info = crate::syntax::syntax_info(uid);
+        Error::UnsupportedTransferSyntax {
+            path: self.path.clone(),
+            uid: uid.to_string(),
+            name: info.map_or("unrecognised transfer syntax", |i| i.name),
+            feature: info.and_then(|i| i.feature),
+        }
+    }
+
+    /// One frame of native (uncompressed) pixel data, without copying the other frames.
+    fn native_frame(&self, info: &PixelInfo, p: &PrimitiveValue, frame: u32) -> Result<Vec<u8>> {
+        let frame_bits = info.native_frame_bits();
+        let start_bit = frame_bits * u64::from(frame);
+        let end_bit = start_bit + frame_bits;
+        let big_endian = self.transfer_syntax() == "1.2.840.10008.1.2.2";
+        // The parser keeps OW as 16-bit words in native order; rebuild little-endian bytes
+        // of the requested range only.
+        let available_bits = (p.calculate_byte_len() as u64) * 8;
+        let truncated = || Error::TruncatedPixelData {
+            path: self.path.clone(),
+            frame,
+            expected: end_bit.div_ceil(8) - start_bit / 8,
+            actual: (available_bits.saturating_sub(start_bit) / 8),
+        };
+        if end_bit > available_bits {
+            return Err(truncated());
+        }
+        let (b0, b1) = ((start_bit / 8) as usize, end_bit.div_ceil(8) as usize);
+        let raw: Cow<[u8]> = match p {
+            PrimitiveValue::U8(v) => Cow::Borrowed(&v[b0..b1]),
+            PrimitiveValue::U16(v) if info.bits_allocated == 32 && big_endian => {
+                // 32-bit samples read as big-endian words: high word first.
+                let w = &v[b0 / 2..b1.div_ceil(2)];
+                Cow::Owned(
+                    w.chunks_exact(2)
+                        .flat_map(|c| ((u32::from(c[0]) << 16) | u32::from(c[1])).to_le_bytes())
+                        .collect(),
+                )
+            }
+            PrimitiveValue::U16(v) if b0 % 2 == 0 => Cow::Owned(
+                v[b0 / 2..b1.div_ceil(2)]
+                    .iter()
+                    .flat_map(|w| w.to_le_bytes())
+                    .collect::<Vec<u8>>()[..b1 - b0]
+                    .to_vec(),
+            ),
+            other => Cow::Owned(other.to_bytes()[b0..b1].to_vec()),
+        };
+        let pixels = info.pixels() as usize;
+        let bps = usize::from(info.bits_allocated.div_ceil(8));
+        Ok(match info.bits_allocated {
+            1 => unpack_bits(&raw, start_bit % 8, info.pixels() * u64::from(info.samples_per_pixel)),
+            _ if info.photometric_interpretation == "YBR_FULL_422" => {
+                upsample_422(&raw, info.rows as usize, info.columns as usize, bps)
+            }
+            _ if info.samples_per_pixel == 3 && info.planar_configuration == 1 => {
+                planar_to_interleaved(&raw, pixels, bps)
+            }
+            _ => raw.into_owned(),
+        })
+    }
+
+    /// **Stored** stage of one frame (0-based): `[rows, columns, samples]`.
+    pub fn stored(&self, frame: u32) -> Result<StoredFrame> {
+        let info = self.pixel_info()?;
+        let bytes = self.frame_bytes(&info, frame)?;
+        Ok(to_stored(&info, &bytes))
+    }
+
+    /// **Modality** stage of one frame: Modality LUT or Rescale Slope/Intercept applied
+    /// (Hounsfield units for CT), `[rows, columns, samples]`. Colour frames are returned as
+    /// stored values (the Modality LUT applies to greyscale only).
+    pub fn modality(&self, frame: u32) -> Result<Array3<f32>> {
+        let stored = self.stored(frame)?;
+        let info = self.pixel_info()?;
+        let values = stored.to_f64();
+        if !info.is_monochrome() {
+            return Ok(values.mapv(|v| v as f32));
+        }
+        let t = crate::lut::ModalityTransform::for_frame(self, &info, frame)?;
+        Ok(values.mapv(|v| t.apply(v) as f32))
+    }
+
+    /// **Display** stage of one frame: VOI (window or VOI LUT), then Presentation LUT /
+    /// MONOCHROME1 inversion, scaled to 0..1. Colour frames are RGB scaled to 0..1.
+    pub fn display(&self, frame: u32, opts: &crate::DisplayOptions) -> Result<Array3<f32>> {
+        crate::lut::display(self, frame, opts)
+    }
+
+    /// RGB of one frame for previews, `[rows, columns, 3]`, 0..1 (greyscale via the display
+    /// stage with default options, palette colour through its LUTs, YBR converted).
+    pub fn rgb(&self, frame: u32) -> Result<Array3<f32>> {
+        crate::color::rgb(self, frame)
+    }
+
+    /// Luminance of one frame for the model, `[rows, columns]`, 0..1: the display stage for
+    /// greyscale, Rec. 601 luma for colour.
+    pub fn luminance(&self, frame: u32) -> Result<Array2<f32>> {
+        let info = self.pixel_info()?;
+        if info.is_monochrome() {
+            let d = self.display(frame, &crate::DisplayOptions::default())?;
+            return Ok(d.index_axis_move(ndarray::Axis(2), 0));
+        }
+        let rgb = self.rgb(frame)?;
+        Ok(Array2::from_shape_fn((rgb.dim().0, rgb.dim().1), |(r, c)| {
+            0.299 * rgb[(r, c, 0)] + 0.587 * rgb[(r, c, 1)] + 0.114 * rgb[(r, c, 2)]
+        }))
+    }
+}

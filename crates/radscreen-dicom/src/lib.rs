@@ -1,0 +1,37 @@
+//! radscreen-dicom: DICOM files to decoded frames and PHI-safe metadata, without burn.
+//!
+//! The pixel pipeline follows the standard's order (PS3.3 C.7.6.3, C.11; PS3.4 N.2), each
+//! stage reachable on its own:
+//!
+//! - [`DicomImage::stored`]: decoded stored values (Bits Stored masked, sign-extended);
+//! - [`DicomImage::modality`]: Modality LUT or Rescale Slope/Intercept (HU for CT), `f32`;
+//! - [`DicomImage::display`]: VOI then Presentation LUT / MONOCHROME1, `f32` in 0..1.
+//!
+//! ```no_run
+//! let img = radscreen_dicom::DicomImage::open("CT_small.dcm")?;
+//! let hu = img.modality(0)?; // [rows, columns, 1]
+//! println!("{:?} {}", img.meta().modality, hu[(24, 36, 0)]);
+//! # Ok::<(), radscreen_dicom::Error>(())
+//! ```
+
+mod attrs;
+mod color;
+mod error;
+mod image;
+mod lut;
+mod meta;
+mod open;
+mod options;
+mod pixel;
+mod series;
+mod syntax;
+
+pub use color::ybr_full_to_rgb;
+pub use error::{Error, Result};
+pub use image::{DicomImage, is_dicom, read_metadata};
+pub use lut::{DisplayOptions, Lut, ModalityTransform, Voi, VoiFunction, window};
+pub use meta::{ImageMeta, Phi, parse_age_years};
+pub use options::{Limits, ReadOptions};
+pub use pixel::{PixelInfo, StoredFrame};
+pub use series::{Series, SeriesOrder, Volume, group_series, load_volume};
+pub use syntax::{SYNTAXES, SyntaxInfo, syntax_info, syntax_name};

@@ -1,0 +1,180 @@
+//! The PHI-safe metadata record of one image.
+
+use std::path::Path;
+
+use dicom_dictionary_std::tags;
+use serde::Serialize;
+
+use crate::attrs::{Obj, float_of, floats_of, int_of, items_of, str_of};
+use crate::open::FileObj;
+
+/// Identifying attributes, present only when the caller asked (`keep_phi`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Phi {
+    pub patient_name: Option<String>,
+    pub patient_id: Option<String>,
+    pub patient_birth_date: Option<String>,
+    pub accession_number: Option<String>,
+    pub institution_name: Option<String>,
+}
+
+/// What radscreen reports about one image file. Holds no patient name, ID, birth date,
+/// accession number or institution unless `phi` was requested.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImageMeta {
+    pub path: String,
+    pub transfer_syntax: String,
+    pub transfer_syntax_name: &'static str,
+    pub sop_class_uid: Option<String>,
+    pub sop_instance_uid: Option<String>,
+    pub study_instance_uid: Option<String>,
+    pub series_instance_uid: Option<String>,
+    pub modality: Option<String>,
+    pub body_part: Option<String>,
+    pub photometric_interpretation: Option<String>,
+    pub rows: Option<u32>,
+    pub columns: Option<u32>,
+    pub frames: u32,
+    pub samples_per_pixel: Option<u16>,
+    pub bits_allocated: Option<u16>,
+    pub bits_stored: Option<u16>,
+    pub pixel_representation: Option<u16>,
+    /// Row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing, else the
+    /// enhanced Pixel Measures functional group).
+    pub pixel_spacing: Option<[f64; 2]>,
+    pub slice_thickness: Option<f64>,
+    pub image_position: Option<[f64; 3]>,
+    pub image_orientation: Option<[f64; 6]>,
+    pub instance_number: Option<i64>,
+    pub manufacturer: Option<String>,
+    pub manufacturer_model: Option<String>,
+    pub patient_sex: Option<String>,
+    /// Patient Age as written (e.g. `045Y`).
+    pub patient_age: Option<String>,
+    /// Patient Age in years, parsed from D/W/M/Y units.
+    pub patient_age_years: Option<f64>,
+    pub window_center: Vec<f64>,
+    pub window_width: Vec<f64>,
+    pub rescale_slope: Option<f64>,
+    pub rescale_intercept: Option<f64>,
+    /// Whether the data set has Pixel Data (`None` when only metadata was read).
+    pub has_pixel_data: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phi: Option<Phi>,
+}
+
+/// The first item of an enhanced multi-frame functional group sequence, per-frame first.
+pub(crate) fn functional_group<'a>(
+    obj: &'a Obj,
+    frame: Option<u32>,
+    group: dicom_core::Tag,
+) -> Option<&'a Obj> {
+    let per_frame = frame.and_then(|f| {
+        items_of(obj, tags::PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE)
+            .get(f as usize)
+            .and_then(|item| items_of(item, group).first())
+    });
+    per_frame.or_else(|| {
+        items_of(obj, tags::SHARED_FUNCTIONAL_GROUPS_SEQUENCE)
+            .first()
+            .and_then(|item| items_of(item, group).first())
+    })
+}
+
+fn arr<const N: usize>(v: Option<Vec<f64>>) -> Option<[f64; N]> {
+    v.and_then(|v| v.get(..N).and_then(|s| s.try_into().ok()))
+}
+
+/// Parses a DICOM Age String (`nnnD|W|M|Y`) into years.
+pub fn parse_age_years(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+    let n: f64 = num.trim().parse().ok()?;
+    let per_year = match unit.to_ascii_uppercase().as_str() {
+        "D" => 365.25,
+        "W" => 365.25 / 7.0,
+        "M" => 12.0,
+        "Y" => 1.0,
+        _ => return None,
+    };
+    Some(n / per_year)
+}
+
+impl ImageMeta {
+    pub(crate) fn from_obj(path: &Path, obj: &FileObj, keep_phi: bool) -> ImageMeta {
+        let ts = obj.meta().transfer_syntax().trim_end_matches(['\0', ' ']).to_string();
+        let fg = |g| functional_group(obj, Some(0), g);
+        let pixel_spacing = arr(floats_of(obj, tags::PIXEL_SPACING))
+            .or_else(|| arr(floats_of(obj, tags::IMAGER_PIXEL_SPACING)))
+            .or_else(|| {
+                fg(tags::PIXEL_MEASURES_SEQUENCE).and_then(|i| arr(floats_of(i, tags::PIXEL_SPACING)))
+            });
+        let slice_thickness = float_of(obj, tags::SLICE_THICKNESS).or_else(|| {
+            fg(tags::PIXEL_MEASURES_SEQUENCE).and_then(|i| float_of(i, tags::SLICE_THICKNESS))
+        });
+        let image_position = arr(floats_of(obj, tags::IMAGE_POSITION_PATIENT)).or_else(|| {
+            fg(tags::PLANE_POSITION_SEQUENCE)
+                .and_then(|i| arr(floats_of(i, tags::IMAGE_POSITION_PATIENT)))
+        });
+        let image_orientation = arr(floats_of(obj, tags::IMAGE_ORIENTATION_PATIENT)).or_else(|| {
+            fg(tags::PLANE_ORIENTATION_SEQUENCE)
+                .and_then(|i| arr(floats_of(i, tags::IMAGE_ORIENTATION_PATIENT)))
+        });
+        let pvt = fg(tags::PIXEL_VALUE_TRANSFORMATION_SEQUENCE);
+        let voi = fg(tags::FRAME_VOILUT_SEQUENCE);
+        let from = |o: Option<&Obj>, t| o.and_then(|o| floats_of(o, t));
+        let patient_age = str_of(obj, tags::PATIENT_AGE);
+        let phi = keep_phi.then(|| Phi {
+            patient_name: str_of(obj, tags::PATIENT_NAME),
+            patient_id: str_of(obj, tags::PATIENT_ID),
+            patient_birth_date: str_of(obj, tags::PATIENT_BIRTH_DATE),
+            accession_number: str_of(obj, tags::ACCESSION_NUMBER),
+            institution_name: str_of(obj, tags::INSTITUTION_NAME),
+        });
+        ImageMeta {
+            path: path.display().to_string(),
+            transfer_syntax_name: crate::syntax::syntax_name(&ts),
+            transfer_syntax: ts,
+            sop_class_uid: str_of(obj, tags::SOP_CLASS_UID),
+            sop_instance_uid: str_of(obj, tags::SOP_INSTANCE_UID),
+            study_instance_uid: str_of(obj, tags::STUDY_INSTANCE_UID),
+            series_instance_uid: str_of(obj, tags::SERIES_INSTANCE_UID),
+            modality: str_of(obj, tags::MODALITY),
+            body_part: str_of(obj, tags::BODY_PART_EXAMINED),
+            photometric_interpretation: str_of(obj, tags::PHOTOMETRIC_INTERPRETATION),
+            rows: int_of(obj, tags::ROWS),
+            columns: int_of(obj, tags::COLUMNS),
+            frames: int_of::<u32>(obj, tags::NUMBER_OF_FRAMES)
+                .filter(|&n| n > 0)
+                .unwrap_or(1),
+            samples_per_pixel: int_of(obj, tags::SAMPLES_PER_PIXEL),
+            bits_allocated: int_of(obj, tags::BITS_ALLOCATED),
+            bits_stored: int_of(obj, tags::BITS_STORED),
+            pixel_representation: int_of(obj, tags::PIXEL_REPRESENTATION),
+            pixel_spacing,
+            slice_thickness,
+            image_position,
+            image_orientation,
+            instance_number: int_of(obj, tags::INSTANCE_NUMBER),
+            manufacturer: str_of(obj, tags::MANUFACTURER),
+            manufacturer_model: str_of(obj, tags::MANUFACTURER_MODEL_NAME),
+            patient_sex: str_of(obj, tags::PATIENT_SEX),
+            patient_age_years: patient_age.as_deref().and_then(parse_age_years),
+            patient_age,
+            window_center: floats_of(obj, tags::WINDOW_CENTER)
+                .or_else(|| from(voi, tags::WINDOW_CENTER))
+                .unwrap_or_default(),
+            window_width: floats_of(obj, tags::WINDOW_WIDTH)
+                .or_else(|| from(voi, tags::WINDOW_WIDTH))
+                .unwrap_or_default(),
+            rescale_slope: float_of(obj, tags::RESCALE_SLOPE)
+                .or_else(|| pvt.and_then(|o| float_of(o, tags::RESCALE_SLOPE))),
+            rescale_intercept: float_of(obj, tags::RESCALE_INTERCEPT)
+                .or_else(|| pvt.and_then(|o| float_of(o, tags::RESCALE_INTERCEPT))),
+            has_pixel_data: Some(obj.get(tags::PIXEL_DATA).is_some()),
+            phi,
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Opening files: Part 10 with or without preamble, and bare data sets (no file meta), whose
+//! transfer syntax is inferred as pydicom's `force=True` does.
+
+use std::io::Read;
+use std::path::Path;
+
+use dicom_core::Tag;
+use dicom_dictionary_std::tags;
+use dicom_object::{
+    FileDicomObject, FileMetaTableBuilder, InMemDicomObject, OpenFileOptions, ReadError,
+    file::ReadPreamble,
+};
+use dicom_transfer_syntax_registry::{TransferSyntaxRegistry, entries};
+
+use crate::attrs::str_of;
+use crate::{Error, Result, syntax};
+
+pub(crate) type FileObj = FileDicomObject<InMemDicomObject>;
+
+/// How a byte stream is laid out, read off its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// 128-byte preamble, "DICM", file meta group.
+    Preamble,
+    /// "DICM" then file meta group, no preamble.
+    MagicNoPreamble,
+    /// File meta group with neither preamble nor "DICM".
+    MetaOnly,
+    /// A bare data set in Explicit VR Little Endian.
+    RawExplicit,
+    /// A bare data set in Implicit VR Little Endian.
+    RawImplicit,
+}
+
+/// The bytes a sniff needs.
+pub(crate) const SNIFF_LEN: usize = 132;
+
+/// Decides the layout from the first bytes, or says why they are not DICOM.
+pub(crate) fn sniff(head: &[u8]) -> std::result::Result<Layout, String> {
+    if head.len() >= 132 && &head[128..132] == b"DICM" {
+        return Ok(Layout::Preamble);
+    }
+    if head.starts_with(b"DICM") {
+        return Ok(Layout::MagicNoPreamble);
+    }
+    if head.len() < 8 {
+        return Err(format!("only {} bytes", head.len()));
+    }
+    let group = u16::from_le_bytes([head[0], head[1]]);
+    let element = u16::from_le_bytes([head[2], head[3]]);
+    // A bare data set starts with its lowest tag: in practice the command group (0000),
+    // the file meta (0002) or the identifying group (0008); pydicom's force=True accepts
+    // anything, but radscreen must tell a stray PNG or text file from a data set.
+    let plausible = matches!(group, 0x0000 | 0x0002 | 0x0004 | 0x0008) && element < 0x2000;
+    if !plausible {
+        return Err(format!(
+            "no \"DICM\" marker at offset 128 and the first bytes are not a data element \
+             (tag ({group:04X},{element:04X}))"
+        ));
+    }
+    let explicit = head[4].is_ascii_uppercase() && head[5].is_ascii_uppercase();
+    Ok(match (group, explicit) {
+        (0x0002, _) => Layout::MetaOnly,
+        (_, true) => Layout::RawExplicit,
+        (_, false) => Layout::RawImplicit,
+    })
+}
+
+/// Parses a data set from `src` laid out as `layout`. With `until`, parsing stops before that
+/// tag (used to read metadata without pixel data).
+pub(crate) fn parse<R: Read>(
+    path: &Path,
+    src: R,
+    layout: Layout,
+    until: Option<Tag>,
+) -> Result<FileObj> {
+    let opts = || {
+        let o = OpenFileOptions::new();
+        match until {
+            Some(t) => o.read_until(t),
+            None => o,
+        }
+    };
+    let parsed = match layout {
+        Layout::Preamble => opts().read_preamble(ReadPreamble::Always).from_reader(src),
+        Layout::MagicNoPreamble => opts().read_preamble(ReadPreamble::Never).from_reader(src),
+        Layout::MetaOnly => opts()
+            .read_preamble(ReadPreamble::Never)
+            .from_reader(std::io::Cursor::new(b"DICM").chain(src)),
+        Layout::RawExplicit | Layout::RawImplicit => {
+            let ts = if layout == Layout::RawExplicit {
+                entries::EXPLICIT_VR_LITTLE_ENDIAN.erased()
+            } else {
+                entries::IMPLICIT_VR_LITTLE_ENDIAN.erased()
+            };
+            let obj = InMemDicomObject::read_dataset_with_ts(src, &ts)
+                .map_err(|e| parse_error(path, e))?;
+            if obj.iter().next().is_none() {
+                return Err(Error::NotDicom {
+                    path: path.to_path_buf(),
+                    reason: "no data elements".into(),
+                });
+            }
+            let meta = FileMetaTableBuilder::new()
+                .transfer_syntax(ts.uid())
+                .media_storage_sop_class_uid(str_of(&obj, tags::SOP_CLASS_UID).unwrap_or_default())
+                .media_storage_sop_instance_uid(
+                    str_of(&obj, tags::SOP_INSTANCE_UID).unwrap_or_default(),
+                )
+                .build()
+                .map_err(|e| Error::NotDicom {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+            return Ok(obj.with_exact_meta(meta));
+        }
+    };
+    parsed.map_err(|e| parse_error(path, e))
+}
+
+/// Turns a reader error into ours, naming the missing codec where the transfer syntax is
+/// known but not built in (deflate is decoded while parsing, before pixel data).
+fn parse_error(path: &Path, e: ReadError) -> Error {
+    if let Some(uid) = unsupported_ts_in(&e) {
+        if let Some(info) = syntax::syntax_info(&uid) {
+            return Error::UnsupportedTransferSyntax {
+                path: path.to_path_buf(),
+                uid: info.uid.to_string(),
+                name: info.name,
+                feature: info.feature,
+            };
+        }
+    }
+    Error::Parse {
+        path: path.to_path_buf(),
+        source: Box::new(e),
+    }
+}
+
+fn unsupported_ts_in(e: &ReadError) -> Option<String> {
+    match e {
+        ReadError::ReadUnsupportedTransferSyntax { uid, .. }
+        | ReadError::ReadUnsupportedTransferSyntaxWithSuggestion { uid, .. } => {
+            Some(uid.to_string())
+        }
+        ReadError::ReadUnrecognizedTransferSyntax { uid, .. } => Some(uid.clone()),
+        _ => None,
+    }
+}
+
+/// Checks that this build can decode the file's pixel data, before any decoding.
+pub(crate) fn check_codec(path: &Path, uid: &str) -> Result<()> {
+    use dicom_encoding::TransferSyntaxIndex;
+    let uid_t = uid.trim_end_matches(['\0', ' ']);
+    let info = syntax::syntax_info(uid_t);
+    let unsupported = || Error::UnsupportedTransferSyntax {
+        path: path.to_path_buf(),
+        uid: uid_t.to_string(),
+        name: info.map_or("unrecognised transfer syntax", |i| i.name),
+        feature: info.and_then(|i| i.feature),
+    };
+    match TransferSyntaxRegistry.get(uid_t) {
+        Some(ts) if ts.can_decode_all() => Ok(()),
+        _ => Err(unsupported()),
+    }
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Fetch real-world DICOM test files (from pydicom's pinned releases) and build
+# pydicom reference decodes for the radscreen-dicom tests.
+#
+#   scripts/fetch-test-data.sh           # prints the cache directory when done
+#
+# Cache: ${RADSCREEN_TEST_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/radscreen/test-data}
+#   downloads/     the pinned wheels / sdist, sha256-checked
+#   pydicom/       pydicom wheel: pydicom/data/test_files/* (subfolders kept)
+#   pydicom-data/  pydicom-data wheel: data_store/data/*
+#   pydicom-src/   pydicom sdist: tests/ (pixels/pixels_reference.py etc.)
+#   venv/          pinned pydicom + numpy + pylibjpeg plugins
+#   reference/     index.json + .npy arrays written by scripts/pydicom_reference.py
+#   .complete      written last; the Rust tests check for it
+#
+# Idempotent: every step keeps a stamp and is skipped when the stamp matches,
+# so a re-run with everything in place takes well under a second.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CACHE="${RADSCREEN_TEST_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/radscreen/test-data}"
+PYTHON="${PYTHON:-python3}"
+REF_SCRIPT="$SCRIPT_DIR/pydicom_reference.py"
+
+PYDICOM_WHL=pydicom-3.0.2-py3-none-any.whl
+PYDICOM_WHL_SHA=abf971a5440f84dbaf42c4b6758e30e62480902584f8b270b9a5d146e278a07b
+PYDICOM_DATA_WHL=pydicom_data-1.0.0-py3-none-any.whl
+PYDICOM_DATA_WHL_SHA=622ac97265f1d91f76b5120b5bd6eb0f57737c392ef863b72c71779c91e33637
+PYDICOM_SDIST=pydicom-3.0.2.tar.gz
+PYDICOM_SDIST_SHA=5942bfc2d72c6fa4b3b5b62c527f54b7f2355f21d6f5d296df6bb30188df6a4f
+
+# Reference decoder environment. All have manylinux wheels for CPython 3.11;
+# --only-binary below makes a missing wheel an error instead of a slow build.
+VENV_PINS=(
+  pydicom==3.0.2
+  numpy==2.2.6
+  pylibjpeg==2.1.0
+  pylibjpeg-libjpeg==2.5.0
+  pylibjpeg-openjpeg==2.6.0
+  pylibjpeg-rle==2.2.0
+)
+
+die() { echo "fetch-test-data: error: $*" >&2; exit 1; }
+log() { echo "fetch-test-data: $*" >&2; }
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+mkdir -p "$CACHE/downloads"
+
+# fetch NAME SHA PIP_ARGS... : pip-download NAME into downloads/ and verify it.
+fetch() {
+  local name="$1" sha="$2"; shift 2
+  local dest="$CACHE/downloads/$name"
+  if [[ -f "$dest" ]]; then
+    [[ "$(sha256_of "$dest")" == "$sha" ]] && return 0
+    log "$name: cached copy has the wrong sha256, downloading again"
+    rm -f "$dest"
+  fi
+  local tmp
+  tmp="$(mktemp -d "$CACHE/downloads/.tmp.XXXXXX")"
+  log "downloading $name"
+  "$PYTHON" -m pip download --quiet --no-deps -d "$tmp" "$@" >&2 \
+    || { rm -rf "$tmp"; die "pip download failed for $name"; }
+  [[ -f "$tmp/$name" ]] || { ls "$tmp" >&2; rm -rf "$tmp"; die "pip did not produce $name"; }
+  local got
+  got="$(sha256_of "$tmp/$name")"
+  if [[ "$got" != "$sha" ]]; then
+    rm -rf "$tmp"
+    die "sha256 mismatch for $name: expected $sha, got $got (upstream file changed? do not just update the pin)"
+  fi
+  mv "$tmp/$name" "$dest"
+  rm -rf "$tmp"
+}
+
+# Anything below changes the cache, so it is not complete until the end.
+invalidate() { rm -f "$CACHE/.complete"; }
+
+# want_unpack DIR SHA: true when DIR is missing or was unpacked from another archive.
+want_unpack() { [[ ! -f "$1/.source-sha256" || "$(cat "$1/.source-sha256")" != "$2" ]]; }
+
+# unpack ARCHIVE_SHA DEST_DIR PREFIX ARCHIVE [SUBDIR]: extract the members under
+# PREFIX (prefix stripped) into DEST_DIR[/SUBDIR], via a temp dir so an
+# interrupted run leaves no half-filled folder. Stamped with the archive's
+# sha256. Python's zipfile/tarfile because unzip is not everywhere.
+unpack() {
+  local sha="$1" dest="$2" prefix="$3" archive="$4" sub="${5:-.}"
+  log "unpacking $(basename "$archive") -> $dest"
+  rm -rf "$dest" "$dest.tmp"
+  mkdir -p "$dest.tmp/$sub"
+  "$PYTHON" - "$archive" "$prefix" "$dest.tmp/$sub" <<'EOF'
+import os, sys, tarfile, zipfile
+archive, prefix, dest = sys.argv[1:]
+def out_path(name):
+    rel = name[len(prefix):]
+    # Refuse anything that would escape dest (absolute paths, "..").
+    if not rel or rel.startswith("/") or ".." in rel.split("/"):
+        return None
+    return os.path.join(dest, rel)
+n = 0
+if archive.endswith(".whl"):
+    with zipfile.ZipFile(archive) as z:
+        for info in z.infolist():
+            if info.is_dir() or not info.filename.startswith(prefix):
+                continue
+            p = out_path(info.filename)
+            if p is None:
+                continue
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with z.open(info) as src, open(p, "wb") as dst:
+                dst.write(src.read())
+            n += 1
+else:
+    with tarfile.open(archive) as t:
+        for m in t.getmembers():
+            if not m.isfile() or not m.name.startswith(prefix):
+                continue
+            p = out_path(m.name)
+            if p is None:
+                continue
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with t.extractfile(m) as src, open(p, "wb") as dst:
+                dst.write(src.read())
+            n += 1
+if n == 0:
+    sys.exit(f"no members under {prefix!r} in {archive}")
+print(f"  {n} files", file=sys.stderr)
+EOF
+  echo "$sha" > "$dest.tmp/.source-sha256"
+  mv "$dest.tmp" "$dest"
+}
+
+# 1. Data: only touch the network when a stamp is missing or stale.
+if want_unpack "$CACHE/pydicom" "$PYDICOM_WHL_SHA"; then
+  invalidate
+  fetch "$PYDICOM_WHL" "$PYDICOM_WHL_SHA" --only-binary :all: pydicom==3.0.2
+  unpack "$PYDICOM_WHL_SHA" "$CACHE/pydicom" pydicom/data/test_files/ "$CACHE/downloads/$PYDICOM_WHL"
+fi
+if want_unpack "$CACHE/pydicom-data" "$PYDICOM_DATA_WHL_SHA"; then
+  invalidate
+  fetch "$PYDICOM_DATA_WHL" "$PYDICOM_DATA_WHL_SHA" --only-binary :all: pydicom-data==1.0.0
+  unpack "$PYDICOM_DATA_WHL_SHA" "$CACHE/pydicom-data" data_store/data/ "$CACHE/downloads/$PYDICOM_DATA_WHL"
+fi
+if want_unpack "$CACHE/pydicom-src" "$PYDICOM_SDIST_SHA"; then
+  invalidate
+  fetch "$PYDICOM_SDIST" "$PYDICOM_SDIST_SHA" --no-binary :all: pydicom==3.0.2
+  # Keep the tests/ folder name so paths read like upstream ones.
+  unpack "$PYDICOM_SDIST_SHA" "$CACHE/pydicom-src" pydicom-3.0.2/tests/ "$CACHE/downloads/$PYDICOM_SDIST" tests
+fi
+
+# 2. Reference environment, stamped with the pin list.
+PINS_STAMP="$(printf '%s\n' "${VENV_PINS[@]}")"
+if [[ ! -x "$CACHE/venv/bin/python" || ! -f "$CACHE/venv/.pins" \
+      || "$(cat "$CACHE/venv/.pins")" != "$PINS_STAMP" ]]; then
+  invalidate
+  log "creating venv with ${VENV_PINS[*]}"
+  rm -rf "$CACHE/venv"
+  "$PYTHON" -m venv "$CACHE/venv"
+  "$CACHE/venv/bin/python" -m pip install --quiet --only-binary :all: "${VENV_PINS[@]}" >&2 \
+    || die "pip install into $CACHE/venv failed"
+  echo "$PINS_STAMP" > "$CACHE/venv/.pins"
+fi
+
+# 3. Reference decodes; regenerated when the script, the pins or the data change.
+REF_STAMP="$(sha256_of "$REF_SCRIPT") $(echo "$PINS_STAMP" | sha256sum | cut -d' ' -f1) $PYDICOM_WHL_SHA $PYDICOM_DATA_WHL_SHA"
+if [[ ! -f "$CACHE/reference/index.json" || ! -f "$CACHE/reference/.stamp" \
+      || "$(cat "$CACHE/reference/.stamp")" != "$REF_STAMP" ]]; then
+  invalidate
+  log "writing pydicom reference decodes"
+  rm -rf "$CACHE/reference" "$CACHE/reference.tmp"
+  "$CACHE/venv/bin/python" "$REF_SCRIPT" "$CACHE" "$CACHE/reference.tmp" >&2 \
+    || die "scripts/pydicom_reference.py failed"
+  echo "$REF_STAMP" > "$CACHE/reference.tmp/.stamp"
+  mv "$CACHE/reference.tmp" "$CACHE/reference"
+fi
+
+touch "$CACHE/.complete"
+echo "$CACHE"

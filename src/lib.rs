@@ -1,0 +1,6 @@
+//! radscreen: screen X-ray, CT and MR DICOM images for tumours and fractures.
+//!
+//! This facade re-exports the workspace's crates; the screening pipeline will live here.
+
+pub use radscreen_dicom as dicom;
+pub use radscreen_imaging as imaging;
