@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "radscreen", version, about = "Screen X-ray, CT and MR DICOM images for tumours and fractures")]
+#[command(
+    name = "radscreen",
+    version,
+    about = "Screen X-ray, CT and MR DICOM images for tumours and fractures"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

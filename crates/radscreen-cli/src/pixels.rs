@@ -53,12 +53,19 @@ fn out_kind(p: &Path) -> Option<Out> {
 
 /// Drops the samples axis for greyscale so the array is `[rows, cols]` as numpy users expect.
 fn frame_shape(dim: (usize, usize, usize)) -> Vec<usize> {
-    if dim.2 == 1 { vec![dim.0, dim.1] } else { vec![dim.0, dim.1, dim.2] }
+    if dim.2 == 1 {
+        vec![dim.0, dim.1]
+    } else {
+        vec![dim.0, dim.1, dim.2]
+    }
 }
 
 pub fn run(a: Args) -> CmdResult {
     let Some(kind) = out_kind(&a.out) else {
-        eprintln!("radscreen pixels: --out must end in .npy or .png: {}", a.out.display());
+        eprintln!(
+            "radscreen pixels: --out must end in .npy or .png: {}",
+            a.out.display()
+        );
         return Ok(ExitCode::from(crate::EXIT_USAGE));
     };
     let img = DicomImage::open_with(&a.file, &ReadOptions::new())?;
@@ -72,11 +79,17 @@ pub fn run(a: Args) -> CmdResult {
     };
     if let Out::Png = kind {
         if !matches!(a.stage, Stage::Display) {
-            eprintln!("radscreen pixels: PNG output is for --stage display; write .npy for stored or modality values");
+            eprintln!(
+                "radscreen pixels: PNG output is for --stage display; write .npy for stored or modality values"
+            );
             return Ok(ExitCode::from(crate::EXIT_USAGE));
         }
         if frames.len() != 1 {
-            eprintln!("radscreen pixels: {} has {} frames; a PNG holds one: pass --frame N", a.file.display(), frames.len());
+            eprintln!(
+                "radscreen pixels: {} has {} frames; a PNG holds one: pass --frame N",
+                a.file.display(),
+                frames.len()
+            );
             return Ok(ExitCode::from(crate::EXIT_USAGE));
         }
         let d = img.display(frames[0], &opts)?;
@@ -84,7 +97,11 @@ pub fn run(a: Args) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     // Several frames stack on a leading axis; a single requested frame does not.
-    let lead: Vec<usize> = if a.frame.is_none() && frames.len() > 1 { vec![frames.len()] } else { vec![] };
+    let lead: Vec<usize> = if a.frame.is_none() && frames.len() > 1 {
+        vec![frames.len()]
+    } else {
+        vec![]
+    };
     match a.stage {
         Stage::Stored => {
             let mut bytes = Vec::new();

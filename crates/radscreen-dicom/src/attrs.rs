@@ -1,12 +1,39 @@
 //! Small typed accessors over a data set; absent or unreadable values read as `None`.
 
-use dicom_core::Tag;
+use dicom_core::value::{PrimitiveValue, Value};
+use dicom_core::{Tag, VR};
 use dicom_object::InMemDicomObject;
 
 pub(crate) type Obj = InMemDicomObject;
 
+/// The text of an element whose VR is UN but whose dictionary VR is textual (explicit VR
+/// files written by tools that did not know the attribute); pydicom reads these the same way.
+fn un_text(obj: &Obj, tag: Tag) -> Option<String> {
+    let e = obj.get(tag)?;
+    if e.vr() != VR::UN {
+        return None;
+    }
+    let Value::Primitive(PrimitiveValue::U8(bytes)) = e.value() else {
+        return None;
+    };
+    let text = std::str::from_utf8(bytes).ok()?;
+    text.bytes()
+        .all(|b| b.is_ascii_graphic() || b == b' ' || b == 0)
+        .then(|| {
+            text.trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                .to_string()
+        })
+}
+
+fn parse_multi<T: std::str::FromStr>(s: &str) -> Option<Vec<T>> {
+    s.split('\\').map(|p| p.trim().parse().ok()).collect()
+}
+
 /// A trimmed, non-empty string value (all values joined with `\`).
 pub(crate) fn str_of(obj: &Obj, tag: Tag) -> Option<String> {
+    if let Some(t) = un_text(obj, tag) {
+        return (!t.is_empty()).then_some(t);
+    }
     let e = obj.get(tag)?;
     let s = e.to_str().ok()?;
     let s = s.trim_matches(|c: char| c == '\0' || c.is_whitespace());
@@ -18,6 +45,11 @@ pub(crate) fn int_of<T>(obj: &Obj, tag: Tag) -> Option<T>
 where
     T: std::str::FromStr + num_traits_lite::FromI64,
 {
+    if let Some(t) = un_text(obj, tag) {
+        return parse_multi::<i64>(&t)?
+            .first()
+            .and_then(|&x| T::from_i64(x));
+    }
     let e = obj.get(tag)?;
     if let Ok(v) = e.to_multi_int::<i64>() {
         return v.first().and_then(|&x| T::from_i64(x));
@@ -27,8 +59,10 @@ where
 
 /// All values as floats.
 pub(crate) fn floats_of(obj: &Obj, tag: Tag) -> Option<Vec<f64>> {
-    let e = obj.get(tag)?;
-    let v = e.to_multi_float64().ok()?;
+    let v = match un_text(obj, tag) {
+        Some(t) => parse_multi::<f64>(&t)?,
+        None => obj.get(tag)?.to_multi_float64().ok()?,
+    };
     (!v.is_empty() && v.iter().all(|x| x.is_finite())).then_some(v)
 }
 

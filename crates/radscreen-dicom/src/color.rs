@@ -13,7 +13,9 @@ pub fn ybr_full_to_rgb(y: f64, cb: f64, cr: f64, half: f64, max: f64) -> [f64; 3
     let (cb, cr) = (cb - half, cr - half);
     [
         (y + 1.402 * cr).round().clamp(0.0, max),
-        (y - 0.344_136 * cb - 0.714_136 * cr).round().clamp(0.0, max),
+        (y - 0.344_136 * cb - 0.714_136 * cr)
+            .round()
+            .clamp(0.0, max),
         (y + 1.772 * cb).round().clamp(0.0, max),
     ]
 }
@@ -39,7 +41,10 @@ pub(crate) fn rgb(img: &DicomImage, frame: u32) -> Result<Array3<f32>> {
     let (r, c, _) = stored.dim();
     if pi == "PALETTE COLOR" {
         let obj = img.dataset();
-        if obj.get(tags::SEGMENTED_RED_PALETTE_COLOR_LOOKUP_TABLE_DATA).is_some() {
+        if obj
+            .get(tags::SEGMENTED_RED_PALETTE_COLOR_LOOKUP_TABLE_DATA)
+            .is_some()
+        {
             return Err(Error::Unsupported {
                 path: img.path().to_path_buf(),
                 reason: "segmented palette colour lookup tables".into(),

@@ -23,6 +23,9 @@ pub enum Error {
         #[source]
         source: Box<dicom_object::ReadError>,
     },
+    /// The data set's structure is impossible (found before parsing).
+    #[error("{path}: malformed DICOM: {reason}")]
+    Malformed { path: PathBuf, reason: String },
     /// The transfer syntax is known but cannot be decoded by this build.
     #[error("{path}: unsupported transfer syntax {uid} ({name}){}", feature_hint(.feature))]
     UnsupportedTransferSyntax {
@@ -74,6 +77,13 @@ pub enum Error {
         #[source]
         source: Box<dicom_encoding::adapters::DecodeError>,
     },
+    /// The compressed data is inconsistent (radscreen's own codecs).
+    #[error("{path}: corrupt pixel data in frame {frame}: {reason}")]
+    Corrupt {
+        path: PathBuf,
+        frame: u32,
+        reason: String,
+    },
     /// The file asks for more than the configured [`Limits`](crate::Limits) allow.
     #[error("{path}: {what} is {value}, over the limit of {limit}")]
     LimitExceeded {
@@ -97,7 +107,7 @@ impl Error {
         match self {
             Error::Io { .. } => "io",
             Error::NotDicom { .. } => "not_dicom",
-            Error::Parse { .. } => "malformed",
+            Error::Parse { .. } | Error::Malformed { .. } => "malformed",
             Error::UnsupportedTransferSyntax { .. } => "unsupported_transfer_syntax",
             Error::NoPixelData { .. } => "no_pixel_data",
             Error::MissingAttribute { .. } => "missing_attribute",
@@ -107,6 +117,7 @@ impl Error {
             Error::TruncatedPixelData { .. } => "truncated_pixel_data",
             Error::Decode { .. } => "decode_failed",
             Error::LimitExceeded { .. } => "limit_exceeded",
+            Error::Corrupt { .. } => "corrupt_pixel_data",
         }
     }
 
@@ -116,6 +127,7 @@ impl Error {
             Error::Io { path, .. }
             | Error::NotDicom { path, .. }
             | Error::Parse { path, .. }
+            | Error::Malformed { path, .. }
             | Error::UnsupportedTransferSyntax { path, .. }
             | Error::NoPixelData { path }
             | Error::MissingAttribute { path, .. }
@@ -124,7 +136,8 @@ impl Error {
             | Error::FrameOutOfRange { path, .. }
             | Error::TruncatedPixelData { path, .. }
             | Error::Decode { path, .. }
-            | Error::LimitExceeded { path, .. } => path,
+            | Error::LimitExceeded { path, .. }
+            | Error::Corrupt { path, .. } => path,
         }
     }
 }

@@ -13,7 +13,9 @@ use ndarray::{Array2, Array3};
 
 use crate::meta::ImageMeta;
 use crate::open::{FileObj, Layout, SNIFF_LEN, parse, sniff};
-use crate::pixel::{PixelInfo, StoredFrame, planar_to_interleaved, to_stored, unpack_bits, upsample_422};
+use crate::pixel::{
+    PixelInfo, StoredFrame, planar_to_interleaved, to_stored, unpack_bits, upsample_422,
+};
 use crate::{Error, ReadOptions, Result};
 
 /// One DICOM file, parsed, with its pixel data still encoded: frames are decoded on request,
@@ -27,7 +29,9 @@ pub struct DicomImage {
 
 impl std::fmt::Debug for DicomImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DicomImage").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("DicomImage")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -115,6 +119,28 @@ impl DicomImage {
                 limit: options.limits.max_file_bytes,
             });
         }
+        let (start, meta, explicit) = match layout {
+            Layout::Preamble => (132, true, true),
+            Layout::MagicNoPreamble => (4, true, true),
+            Layout::MetaOnly => (0, true, true),
+            Layout::RawExplicit => (0, false, true),
+            Layout::RawImplicit => (0, false, false),
+        };
+        let malformed = |reason| Error::Malformed {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let scan = crate::scan::check_lengths(bytes, start, meta, explicit).map_err(malformed)?;
+        #[cfg(feature = "deflate")]
+        if let crate::scan::Scan::Deflated(at) = scan {
+            let limit = options
+                .limits
+                .max_file_bytes
+                .min(options.limits.max_decoded_bytes);
+            crate::scan::check_deflated(&bytes[at.min(bytes.len())..], limit).map_err(malformed)?;
+        }
+        #[cfg(not(feature = "deflate"))]
+        let _ = scan;
         let obj = parse(path, bytes, layout, None)?;
         let meta = ImageMeta::from_obj(path, &obj, options.keep_phi);
         Ok(DicomImage {
@@ -142,7 +168,10 @@ impl DicomImage {
 
     /// The transfer syntax UID.
     pub fn transfer_syntax(&self) -> &str {
-        self.obj.meta().transfer_syntax().trim_end_matches(['\0', ' '])
+        self.obj
+            .meta()
+            .transfer_syntax()
+            .trim_end_matches(['\0', ' '])
     }
 
     /// The pixel description, validated against the limits.
@@ -164,7 +193,13 @@ impl DicomImage {
         };
         if let Some(e) = over("pixels per frame", info.pixels(), l.max_pixels_per_frame)
             .or_else(|| over("frames", u64::from(info.frames), u64::from(l.max_frames)))
-            .or_else(|| over("decoded frame bytes", info.decoded_frame_bytes(), l.max_decoded_bytes))
+            .or_else(|| {
+                over(
+                    "decoded frame bytes",
+                    info.decoded_frame_bytes(),
+                    l.max_decoded_bytes,
+                )
+            })
         {
             return Err(e);
         }
@@ -193,11 +228,17 @@ impl DicomImage {
         self.check_frame(info, frame)?;
         let ts = self.transfer_syntax();
         crate::open::check_codec(&self.path, ts)?;
-        let elem = self.obj.get(tags::PIXEL_DATA).ok_or_else(|| Error::NoPixelData {
-            path: self.path.clone(),
-        })?;
+        let elem = self
+            .obj
+            .get(tags::PIXEL_DATA)
+            .ok_or_else(|| Error::NoPixelData {
+                path: self.path.clone(),
+            })?;
         let expected = info.decoded_frame_bytes();
         let mut data = match elem.value() {
+            Value::PixelSequence(_) if ts == "1.2.840.10008.1.2.5" => {
+                self.decode_rle(info, frame)?
+            }
             Value::PixelSequence(_) => self.decode_encapsulated(frame, expected)?,
             Value::Primitive(p) => self.native_frame(info, p, frame)?,
             Value::Sequence(_) => {
@@ -227,6 +268,12 @@ impl DicomImage {
         let Codec::EncapsulatedPixelData(Some(reader), _) = ts.codec() else {
             return Err(self.unsupported_ts());
         };
+        if matches!(
+            self.transfer_syntax(),
+            "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81"
+        ) {
+            self.check_end_of_image(frame)?;
+        }
         let mut out = Vec::new();
         out.try_reserve_exact(expected as usize)
             .map_err(|_| Error::LimitExceeded {
@@ -252,6 +299,49 @@ impl DicomImage {
                 reason: format!("the codec failed on frame {frame} (corrupt compressed data)"),
             }),
         }
+    }
+
+    /// CharLS reads past the end of a truncated stream bit by bit (seconds per frame), so a
+    /// JPEG-LS frame without its end-of-image marker is rejected before decoding.
+    fn check_end_of_image(&self, frame: u32) -> Result<()> {
+        use dicom_encoding::adapters::PixelDataObject;
+        let data = self.obj.frame_pixel_data(frame).unwrap_or_default();
+        let end = data.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        let tail = &data[end.saturating_sub(16)..end];
+        if tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
+            return Ok(());
+        }
+        Err(Error::Corrupt {
+            path: self.path.clone(),
+            frame,
+            reason: "JPEG-LS stream has no end-of-image marker (truncated)".into(),
+        })
+    }
+
+    fn decode_rle(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {
+        use dicom_encoding::adapters::PixelDataObject;
+        let corrupt = |reason: String| Error::Corrupt {
+            path: self.path.clone(),
+            frame,
+            reason,
+        };
+        let data = self
+            .obj
+            .frame_pixel_data(frame)
+            .ok_or_else(|| corrupt("no fragment for this frame".into()))?;
+        let bps = usize::from(info.bits_allocated.div_ceil(8));
+        // 1-bit frames are RLE-coded as packed bytes.
+        let units = if info.bits_allocated == 1 {
+            info.pixels().div_ceil(8)
+        } else {
+            info.pixels()
+        };
+        let samples = usize::from(info.samples_per_pixel);
+        let out = crate::rle::decode_frame(&data, units as usize, samples, bps).map_err(corrupt)?;
+        if info.bits_allocated == 1 {
+            return Ok(crate::pixel::unpack_bits(&out, 0, info.pixels()));
+        }
+        Ok(out)
     }
 
     fn unsupported_ts(&self) -> Error {
@@ -307,7 +397,11 @@ impl DicomImage {
         let pixels = info.pixels() as usize;
         let bps = usize::from(info.bits_allocated.div_ceil(8));
         Ok(match info.bits_allocated {
-            1 => unpack_bits(&raw, start_bit % 8, info.pixels() * u64::from(info.samples_per_pixel)),
+            1 => unpack_bits(
+                &raw,
+                start_bit % 8,
+                info.pixels() * u64::from(info.samples_per_pixel),
+            ),
             _ if info.photometric_interpretation == "YBR_FULL_422" => {
                 upsample_422(&raw, info.rows as usize, info.columns as usize, bps)
             }
@@ -360,8 +454,9 @@ impl DicomImage {
             return Ok(d.index_axis_move(ndarray::Axis(2), 0));
         }
         let rgb = self.rgb(frame)?;
-        Ok(Array2::from_shape_fn((rgb.dim().0, rgb.dim().1), |(r, c)| {
-            0.299 * rgb[(r, c, 0)] + 0.587 * rgb[(r, c, 1)] + 0.114 * rgb[(r, c, 2)]
-        }))
+        Ok(Array2::from_shape_fn(
+            (rgb.dim().0, rgb.dim().1),
+            |(r, c)| 0.299 * rgb[(r, c, 0)] + 0.587 * rgb[(r, c, 1)] + 0.114 * rgb[(r, c, 2)],
+        ))
     }
 }

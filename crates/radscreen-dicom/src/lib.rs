@@ -23,6 +23,8 @@ mod meta;
 mod open;
 mod options;
 mod pixel;
+mod rle;
+mod scan;
 mod series;
 mod syntax;
 

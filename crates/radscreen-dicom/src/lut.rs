@@ -271,9 +271,18 @@ fn resolve_voi(img: &DicomImage, info: &PixelInfo, frame: u32, voi: &Voi) -> Res
     let luts = items_of(obj, tags::VOILUT_SEQUENCE);
     // Windows live at the top level or in the (per-frame or shared) Frame VOI LUT group.
     let fg = functional_group(obj, Some(frame), tags::FRAME_VOILUT_SEQUENCE);
-    let src = if obj.get(tags::WINDOW_CENTER).is_some() { Some(obj) } else { fg };
+    let src = if obj.get(tags::WINDOW_CENTER).is_some() {
+        Some(obj)
+    } else {
+        fg
+    };
     let windows: Vec<(f64, f64)> = src
-        .and_then(|o| Some((floats_of(o, tags::WINDOW_CENTER)?, floats_of(o, tags::WINDOW_WIDTH)?)))
+        .and_then(|o| {
+            Some((
+                floats_of(o, tags::WINDOW_CENTER)?,
+                floats_of(o, tags::WINDOW_WIDTH)?,
+            ))
+        })
         .map(|(c, w)| c.into_iter().zip(w).collect())
         .unwrap_or_default();
     let function = voi_function(src.and_then(|o| str_of(o, tags::VOILUT_FUNCTION)));
@@ -286,7 +295,13 @@ fn resolve_voi(img: &DicomImage, info: &PixelInfo, frame: u32, voi: &Voi) -> Res
             name: "VOILUTSequence",
             reason: format!("no item {i} (the file has {})", luts.len()),
         })?;
-        Ok(ResolvedVoi::Lut(Lut::parse(path, item, tags::LUT_DESCRIPTOR, tags::LUT_DATA, signed)?))
+        Ok(ResolvedVoi::Lut(Lut::parse(
+            path,
+            item,
+            tags::LUT_DESCRIPTOR,
+            tags::LUT_DATA,
+            signed,
+        )?))
     };
     let win = |i: usize, c: f64, w: f64, f: VoiFunction| -> Result<ResolvedVoi> {
         let ok = match f {
@@ -343,7 +358,9 @@ pub(crate) fn display(img: &DicomImage, frame: u32, opts: &DisplayOptions) -> Re
         ResolvedVoi::MinMax => {
             let (lo, hi) = m
                 .iter()
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                });
             let span = hi - lo;
             m.mapv(|x| if span > 0.0 { (x - lo) / span } else { 0.0 })
         }

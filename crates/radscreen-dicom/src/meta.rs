@@ -104,12 +104,17 @@ pub fn parse_age_years(s: &str) -> Option<f64> {
 
 impl ImageMeta {
     pub(crate) fn from_obj(path: &Path, obj: &FileObj, keep_phi: bool) -> ImageMeta {
-        let ts = obj.meta().transfer_syntax().trim_end_matches(['\0', ' ']).to_string();
+        let ts = obj
+            .meta()
+            .transfer_syntax()
+            .trim_end_matches(['\0', ' '])
+            .to_string();
         let fg = |g| functional_group(obj, Some(0), g);
         let pixel_spacing = arr(floats_of(obj, tags::PIXEL_SPACING))
             .or_else(|| arr(floats_of(obj, tags::IMAGER_PIXEL_SPACING)))
             .or_else(|| {
-                fg(tags::PIXEL_MEASURES_SEQUENCE).and_then(|i| arr(floats_of(i, tags::PIXEL_SPACING)))
+                fg(tags::PIXEL_MEASURES_SEQUENCE)
+                    .and_then(|i| arr(floats_of(i, tags::PIXEL_SPACING)))
             });
         let slice_thickness = float_of(obj, tags::SLICE_THICKNESS).or_else(|| {
             fg(tags::PIXEL_MEASURES_SEQUENCE).and_then(|i| float_of(i, tags::SLICE_THICKNESS))
@@ -118,10 +123,11 @@ impl ImageMeta {
             fg(tags::PLANE_POSITION_SEQUENCE)
                 .and_then(|i| arr(floats_of(i, tags::IMAGE_POSITION_PATIENT)))
         });
-        let image_orientation = arr(floats_of(obj, tags::IMAGE_ORIENTATION_PATIENT)).or_else(|| {
-            fg(tags::PLANE_ORIENTATION_SEQUENCE)
-                .and_then(|i| arr(floats_of(i, tags::IMAGE_ORIENTATION_PATIENT)))
-        });
+        let image_orientation =
+            arr(floats_of(obj, tags::IMAGE_ORIENTATION_PATIENT)).or_else(|| {
+                fg(tags::PLANE_ORIENTATION_SEQUENCE)
+                    .and_then(|i| arr(floats_of(i, tags::IMAGE_ORIENTATION_PATIENT)))
+            });
         let pvt = fg(tags::PIXEL_VALUE_TRANSFORMATION_SEQUENCE);
         let voi = fg(tags::FRAME_VOILUT_SEQUENCE);
         let from = |o: Option<&Obj>, t| o.and_then(|o| floats_of(o, t));

@@ -54,7 +54,12 @@ impl PixelInfo {
         let photometric_interpretation = str_of(obj, tags::PHOTOMETRIC_INTERPRETATION)
             .map(|s| s.to_ascii_uppercase())
             .unwrap_or_else(|| {
-                if samples_per_pixel == 3 { "RGB" } else { "MONOCHROME2" }.to_string()
+                if samples_per_pixel == 3 {
+                    "RGB"
+                } else {
+                    "MONOCHROME2"
+                }
+                .to_string()
             });
         let frames: u32 = match obj.get(tags::NUMBER_OF_FRAMES) {
             None => 1,
@@ -254,8 +259,14 @@ pub(crate) fn to_stored(info: &PixelInfo, le: &[u8]) -> StoredFrame {
         Array3::from_shape_vec(shape, v).expect("length checked by caller")
     }
     match (info.bits_allocated, signed) {
-        (1 | 8, false) => StoredFrame::U8(arr(shape, le.iter().map(|&b| fix(u32::from(b)) as u8).collect())),
-        (1 | 8, true) => StoredFrame::I8(arr(shape, le.iter().map(|&b| fix(u32::from(b)) as i8).collect())),
+        (1 | 8, false) => StoredFrame::U8(arr(
+            shape,
+            le.iter().map(|&b| fix(u32::from(b)) as u8).collect(),
+        )),
+        (1 | 8, true) => StoredFrame::I8(arr(
+            shape,
+            le.iter().map(|&b| fix(u32::from(b)) as i8).collect(),
+        )),
         (16, s) => {
             let vals = le
                 .chunks_exact(2)

@@ -68,7 +68,11 @@ pub fn group_series(metas: &[ImageMeta]) -> Vec<Series> {
         .into_iter()
         .map(|(uid, members)| sort_series(metas, Some(uid), members))
         .collect();
-    out.extend(singles.into_iter().map(|i| sort_series(metas, None, vec![i])));
+    out.extend(
+        singles
+            .into_iter()
+            .map(|i| sort_series(metas, None, vec![i])),
+    );
     out
 }
 
@@ -88,7 +92,10 @@ fn sort_series(metas: &[ImageMeta], uid: Option<String>, mut members: Vec<usize>
     let (order, positions) = if let Some(mut g) = geometry {
         g.sort_by(|a, b| a.1.total_cmp(&b.1));
         members = g.iter().map(|x| x.0).collect();
-        (SeriesOrder::Position, g.iter().map(|x| x.1).collect::<Vec<_>>())
+        (
+            SeriesOrder::Position,
+            g.iter().map(|x| x.1).collect::<Vec<_>>(),
+        )
     } else if members.iter().all(|&i| metas[i].instance_number.is_some()) {
         members.sort_by_key(|&i| metas[i].instance_number);
         (SeriesOrder::InstanceNumber, Vec::new())
@@ -168,7 +175,11 @@ pub fn load_volume<P: AsRef<Path>>(paths: &[P], options: &ReadOptions) -> Result
     Ok(Volume {
         data,
         spacing: [series.slice_spacing, ps.map(|p| p[0]), ps.map(|p| p[1])],
-        paths: series.members.iter().map(|&i| metas[i].path.clone()).collect(),
+        paths: series
+            .members
+            .iter()
+            .map(|&i| metas[i].path.clone())
+            .collect(),
         series,
     })
 }

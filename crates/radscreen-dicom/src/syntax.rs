@@ -33,9 +33,27 @@ const fn s(
 
 /// Every transfer syntax radscreen can name (decodable or not in this build).
 pub const SYNTAXES: &[SyntaxInfo] = &[
-    s("1.2.840.10008.1.2", "Implicit VR Little Endian", "implicit_le", None, false),
-    s("1.2.840.10008.1.2.1", "Explicit VR Little Endian", "explicit_le", None, false),
-    s("1.2.840.10008.1.2.2", "Explicit VR Big Endian", "explicit_be", None, false),
+    s(
+        "1.2.840.10008.1.2",
+        "Implicit VR Little Endian",
+        "implicit_le",
+        None,
+        false,
+    ),
+    s(
+        "1.2.840.10008.1.2.1",
+        "Explicit VR Little Endian",
+        "explicit_le",
+        None,
+        false,
+    ),
+    s(
+        "1.2.840.10008.1.2.2",
+        "Explicit VR Big Endian",
+        "explicit_be",
+        None,
+        false,
+    ),
     s(
         "1.2.840.10008.1.2.1.98",
         "Encapsulated Uncompressed Explicit VR Little Endian",
@@ -50,7 +68,13 @@ pub const SYNTAXES: &[SyntaxInfo] = &[
         Some("deflate"),
         false,
     ),
-    s("1.2.840.10008.1.2.5", "RLE Lossless", "rle", Some("rle"), false),
+    s(
+        "1.2.840.10008.1.2.5",
+        "RLE Lossless",
+        "rle",
+        Some("rle"),
+        false,
+    ),
     s(
         "1.2.840.10008.1.2.4.50",
         "JPEG Baseline (Process 1)",
@@ -128,8 +152,20 @@ pub const SYNTAXES: &[SyntaxInfo] = &[
         None,
         true,
     ),
-    s("1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile", "h264", None, true),
-    s("1.2.840.10008.1.2.4.110", "JPEG XL Lossless", "jpegxl", None, false),
+    s(
+        "1.2.840.10008.1.2.4.102",
+        "MPEG-4 AVC/H.264 High Profile",
+        "h264",
+        None,
+        true,
+    ),
+    s(
+        "1.2.840.10008.1.2.4.110",
+        "JPEG XL Lossless",
+        "jpegxl",
+        None,
+        false,
+    ),
 ];
 
 /// Looks up a transfer syntax by UID (trailing NULs and spaces ignored).

@@ -12,7 +12,11 @@ pub fn header(descr: &str, shape: &[usize]) -> Vec<u8> {
         [n] => format!("({n},)"),
         _ => format!(
             "({})",
-            shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
+            shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     let mut dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape_s}, }}");
@@ -54,6 +58,10 @@ mod tests {
             assert!(text.ends_with('\n'));
             assert!(text.contains("'descr': '<u2'"));
         }
-        assert!(std::str::from_utf8(&super::header("<f4", &[7])).unwrap().contains("(7,)"));
+        assert!(
+            std::str::from_utf8(&super::header("<f4", &[7]))
+                .unwrap()
+                .contains("(7,)")
+        );
     }
 }

@@ -16,7 +16,11 @@ const FETCH_HINT: &str =
 /// script: `$RADSCREEN_TEST_DATA`, else `${XDG_CACHE_HOME:-$HOME/.cache}/radscreen/test-data`
 /// (empty variables count as unset, like the shell's `:-`).
 pub fn cache_dir() -> PathBuf {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(dir) = var("RADSCREEN_TEST_DATA") {
         return dir;
     }
@@ -31,7 +35,10 @@ pub fn cache_dir() -> PathBuf {
 pub fn test_data_dir() -> PathBuf {
     let dir = cache_dir();
     if !dir.join(".complete").is_file() {
-        panic!("real-file test data not found in {}: {FETCH_HINT}", dir.display());
+        panic!(
+            "real-file test data not found in {}: {FETCH_HINT}",
+            dir.display()
+        );
     }
     dir
 }
@@ -54,30 +61,46 @@ pub fn find_test_file(name: &str) -> PathBuf {
             return found;
         }
     }
-    panic!("no test file named {name:?} under {}/{{pydicom,pydicom-data}}: {FETCH_HINT}", root.display());
+    panic!(
+        "no test file named {name:?} under {}/{{pydicom,pydicom-data}}: {FETCH_HINT}",
+        root.display()
+    );
 }
 
 fn find_in(dir: &Path, name: &str) -> Option<PathBuf> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     // Files at this level win over files in subfolders.
-    if let Some(hit) = entries.iter().find(|p| p.is_file() && p.file_name().is_some_and(|n| n == name)) {
+    if let Some(hit) = entries
+        .iter()
+        .find(|p| p.is_file() && p.file_name().is_some_and(|n| n == name))
+    {
         return Some(hit.clone());
     }
-    entries.iter().filter(|p| p.is_dir()).find_map(|p| find_in(p, name))
+    entries
+        .iter()
+        .filter(|p| p.is_dir())
+        .find_map(|p| find_in(p, name))
 }
 
 /// `reference/index.json`: `{"versions": {...}, "files": [entry, ...]}`, one
 /// entry per candidate file (see scripts/pydicom_reference.py for the fields).
 pub fn reference_index() -> serde_json::Value {
     let path = data_file("reference/index.json");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
 }
 
 /// The reference entries as a list.
 pub fn reference_entries() -> Vec<serde_json::Value> {
-    match reference_index().get_mut("files").map(serde_json::Value::take) {
+    match reference_index()
+        .get_mut("files")
+        .map(serde_json::Value::take)
+    {
         Some(serde_json::Value::Array(files)) => files,
         _ => panic!("reference/index.json has no \"files\" array: {FETCH_HINT}"),
     }
@@ -156,7 +179,8 @@ pub fn load_reference_npy(rel: &str) -> (Vec<usize>, NpyData) {
 pub fn load_npy(path: impl AsRef<Path>) -> (Vec<usize>, NpyData) {
     let path = path.as_ref();
     let bytes = fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let fail = |why: String| -> ! { panic!("{}: not a supported .npy file: {why}", path.display()) };
+    let fail =
+        |why: String| -> ! { panic!("{}: not a supported .npy file: {why}", path.display()) };
 
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
         fail("bad magic".into());
@@ -164,7 +188,10 @@ pub fn load_npy(path: impl AsRef<Path>) -> (Vec<usize>, NpyData) {
     // Version 1 has a u16 header length, versions 2 and 3 a u32 (3 = utf-8 header).
     let (header_len, header_start) = match bytes[6] {
         1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-        2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
+        2 | 3 if bytes.len() >= 12 => (
+            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+            12,
+        ),
         v => fail(format!("unsupported format version {v}.{}", bytes[7])),
     };
     let data_start = header_start + header_len;
@@ -179,7 +206,8 @@ pub fn load_npy(path: impl AsRef<Path>) -> (Vec<usize>, NpyData) {
             v[1..].split(q).next()
         })
         .unwrap_or_else(|| fail(format!("no descr in header {header:?}")));
-    let fortran = dict_value(header, "fortran_order").unwrap_or_else(|| fail(format!("no fortran_order in {header:?}")));
+    let fortran = dict_value(header, "fortran_order")
+        .unwrap_or_else(|| fail(format!("no fortran_order in {header:?}")));
     if fortran.starts_with("True") {
         fail("Fortran-order arrays are not supported".into());
     } else if !fortran.starts_with("False") {
@@ -193,7 +221,10 @@ pub fn load_npy(path: impl AsRef<Path>) -> (Vec<usize>, NpyData) {
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| s.parse::<usize>().unwrap_or_else(|_| fail(format!("bad shape entry {s:?}"))))
+                .map(|s| {
+                    s.parse::<usize>()
+                        .unwrap_or_else(|_| fail(format!("bad shape entry {s:?}")))
+                })
                 .collect::<Vec<_>>()
         })
         .unwrap_or_else(|| fail(format!("no shape in header {header:?}")));
@@ -214,7 +245,11 @@ pub fn load_npy(path: impl AsRef<Path>) -> (Vec<usize>, NpyData) {
     let count: usize = shape.iter().product();
     let data = &bytes[data_start..];
     if data.len() != count * size {
-        fail(format!("{} data bytes for shape {shape:?} of {descr} ({} expected)", data.len(), count * size));
+        fail(format!(
+            "{} data bytes for shape {shape:?} of {descr} ({} expected)",
+            data.len(),
+            count * size
+        ));
     }
 
     let out = match (kind, size) {
@@ -235,11 +270,18 @@ pub fn load_npy(path: impl AsRef<Path>) -> (Vec<usize>, NpyData) {
 
 /// The text after `'key':` in the header dict, leading spaces trimmed.
 fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let at = header.find(&format!("'{key}':")).or_else(|| header.find(&format!("\"{key}\":")))?;
+    let at = header
+        .find(&format!("'{key}':"))
+        .or_else(|| header.find(&format!("\"{key}\":")))?;
     Some(header[at + key.len() + 3..].trim_start())
 }
 
-fn elements<T, const N: usize>(data: &[u8], big: bool, le: fn([u8; N]) -> T, be: fn([u8; N]) -> T) -> Vec<T> {
+fn elements<T, const N: usize>(
+    data: &[u8],
+    big: bool,
+    le: fn([u8; N]) -> T,
+    be: fn([u8; N]) -> T,
+) -> Vec<T> {
     data.chunks_exact(N)
         .map(|c| {
             let a: [u8; N] = c.try_into().expect("chunks_exact yields N bytes");

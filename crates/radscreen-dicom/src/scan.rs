@@ -1,0 +1,170 @@
+//! A pre-parse scan that bounds allocation: dicom-parser allocates (and zero-fills) each
+//! element's declared length before reading it, so a corrupt 4 GB length in a 40 kB file
+//! costs gigabytes and seconds. Here every declared length is checked against the bytes that
+//! remain, walking into sequences and items, before the parser sees the file.
+
+use dicom_core::dictionary::{DataDictionary, VirtualVr};
+use dicom_core::{Tag, VR};
+use dicom_dictionary_std::StandardDataDictionary;
+
+const UNDEFINED: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+struct Enc {
+    explicit: bool,
+    big: bool,
+}
+
+/// What the scan found.
+pub(crate) enum Scan {
+    /// Every declared length fits.
+    Fits,
+    /// The data set after the file meta is deflated, starting at this offset.
+    Deflated(usize),
+}
+
+/// Checks the data set in `bytes` (starting at `start`, file meta group first when
+/// `meta` is true). Returns a description of the first impossible length.
+pub(crate) fn check_lengths(
+    bytes: &[u8],
+    start: usize,
+    meta: bool,
+    dataset_explicit: bool,
+) -> Result<Scan, String> {
+    let mut pos = start;
+    let mut enc = Enc {
+        explicit: meta || dataset_explicit,
+        big: false,
+    };
+    let mut in_meta = meta;
+    let mut ts = String::new();
+    let mut in_fragments = false;
+    while pos + 8 <= bytes.len() {
+        let g0 = u16::from_le_bytes([bytes[pos], bytes[pos + 1]]);
+        if in_meta && g0 != 0x0002 {
+            in_meta = false;
+            match ts.as_str() {
+                "1.2.840.10008.1.2" => enc.explicit = false,
+                "1.2.840.10008.1.2.2" => enc.big = true,
+                // Deflated data sets are checked after inflating.
+                "1.2.840.10008.1.2.1.99" => return Ok(Scan::Deflated(pos)),
+                _ => {}
+            }
+        }
+        let u16_at = |p: usize| {
+            let b = [bytes[p], bytes[p + 1]];
+            if enc.big {
+                u16::from_be_bytes(b)
+            } else {
+                u16::from_le_bytes(b)
+            }
+        };
+        let u32_at = |p: usize| {
+            let b = [bytes[p], bytes[p + 1], bytes[p + 2], bytes[p + 3]];
+            if enc.big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        };
+        let tag = Tag(u16_at(pos), u16_at(pos + 2));
+        let (vr, len, header) = if tag.0 == 0xFFFE {
+            (None, u32_at(pos + 4), 8)
+        } else if enc.explicit {
+            // As dicom-parser does: an unknown VR reads as UN (4-byte length).
+            let vr = VR::from_binary([bytes[pos + 4], bytes[pos + 5]]).unwrap_or(VR::UN);
+            let long = matches!(
+                vr,
+                VR::OB
+                    | VR::OD
+                    | VR::OF
+                    | VR::OL
+                    | VR::OV
+                    | VR::OW
+                    | VR::SQ
+                    | VR::SV
+                    | VR::UC
+                    | VR::UN
+                    | VR::UR
+                    | VR::UT
+                    | VR::UV
+            );
+            let vr = Some(vr);
+            if long {
+                if pos + 12 > bytes.len() {
+                    return Ok(Scan::Fits);
+                }
+                (vr, u32_at(pos + 8), 12)
+            } else {
+                (vr, u32::from(u16_at(pos + 6)), 8)
+            }
+        } else {
+            let vr = StandardDataDictionary.by_tag(tag).and_then(|e| match e.vr {
+                VirtualVr::Exact(v) => Some(v),
+                _ => None,
+            });
+            (vr, u32_at(pos + 4), 8)
+        };
+        pos += header;
+        let remaining = bytes.len() - pos;
+        if tag == Tag(0xFFFE, 0xE0DD) {
+            in_fragments = false;
+            continue;
+        }
+        if len == UNDEFINED {
+            if tag == Tag(0x7FE0, 0x0010) {
+                in_fragments = true;
+            } else if tag.0 != 0xFFFE && vr != Some(VR::SQ) {
+                // An undefined-length UN holds an implicit VR sequence; stop checking there
+                // rather than misread it (the parser's own checks still apply).
+                return Ok(Scan::Fits);
+            }
+            continue;
+        }
+        if len as usize > remaining {
+            return Err(format!(
+                "element ({:04X},{:04X}) declares {len} bytes but only {remaining} remain",
+                tag.0, tag.1
+            ));
+        }
+        // Items and sequences are walked into; fragments and values are skipped.
+        let descend = (tag == Tag(0xFFFE, 0xE000) && !in_fragments) || vr == Some(VR::SQ);
+        if !descend {
+            if in_meta && tag == Tag(0x0002, 0x0010) {
+                ts = String::from_utf8_lossy(&bytes[pos..pos + len as usize])
+                    .trim_end_matches(['\0', ' '])
+                    .to_string();
+            }
+            pos += len as usize;
+        }
+    }
+    Ok(Scan::Fits)
+}
+
+/// Inflates a deflated data set, stopping past `limit` bytes (a deflate bomb would otherwise
+/// decide how much memory is used), and scans the result.
+#[cfg(feature = "deflate")]
+pub(crate) fn check_deflated(compressed: &[u8], limit: u64) -> Result<(), String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(compressed)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| format!("deflated data set: {e}"))?;
+    if out.len() as u64 > limit {
+        return Err(format!("deflated data set inflates past {limit} bytes"));
+    }
+    check_lengths(&out, 0, false, true).map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rejects_a_length_past_the_end() {
+        // (0010,0010) PN, length 0xFFF0 in an explicit VR file of 10 bytes.
+        let bytes = [0x10, 0, 0x10, 0, b'P', b'N', 0xF0, 0xFF, b'A', b'B'];
+        assert!(super::check_lengths(&bytes, 0, false, true).is_err());
+        let ok = [0x10, 0, 0x10, 0, b'P', b'N', 2, 0, b'A', b'B'];
+        assert!(super::check_lengths(&ok, 0, false, true).is_ok());
+    }
+}
