@@ -66,11 +66,11 @@ pub struct ImageMeta {
 }
 
 /// The first item of an enhanced multi-frame functional group sequence, per-frame first.
-pub(crate) fn functional_group<'a>(
-    obj: &'a Obj,
+pub(crate) fn functional_group(
+    obj: &Obj,
     frame: Option<u32>,
     group: dicom_core::Tag,
-) -> Option<&'a Obj> {
+) -> Option<&Obj> {
     let per_frame = frame.and_then(|f| {
         items_of(obj, tags::PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE)
             .get(f as usize)

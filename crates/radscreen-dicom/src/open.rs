@@ -121,15 +121,13 @@ pub(crate) fn parse<R: Read>(
 /// Turns a reader error into ours, naming the missing codec where the transfer syntax is
 /// known but not built in (deflate is decoded while parsing, before pixel data).
 fn parse_error(path: &Path, e: ReadError) -> Error {
-    if let Some(uid) = unsupported_ts_in(&e) {
-        if let Some(info) = syntax::syntax_info(&uid) {
-            return Error::UnsupportedTransferSyntax {
-                path: path.to_path_buf(),
-                uid: info.uid.to_string(),
-                name: info.name,
-                feature: info.feature,
-            };
-        }
+    if let Some(info) = unsupported_ts_in(&e).and_then(|uid| syntax::syntax_info(&uid)) {
+        return Error::UnsupportedTransferSyntax {
+            path: path.to_path_buf(),
+            uid: info.uid.to_string(),
+            name: info.name,
+            feature: info.feature,
+        };
     }
     Error::Parse {
         path: path.to_path_buf(),

@@ -94,7 +94,7 @@ fn random_byte_flips_error_without_panic() {
             let flips = 1 + rng.next() % 4;
             for _ in 0..flips {
                 // Half the flips land in the first 2 KiB, where the header is.
-                let span = if rng.next() % 2 == 0 {
+                let span = if rng.next().is_multiple_of(2) {
                     bytes.len().min(2048)
                 } else {
                     bytes.len()
