@@ -3,4 +3,5 @@
 //! This facade re-exports the workspace's crates; the screening pipeline will live here.
 
 pub use radscreen_dicom as dicom;
+pub use radscreen_eval as eval;
 pub use radscreen_imaging as imaging;

@@ -1,5 +1,6 @@
 //! The `radscreen` binary: argument parsing and files. Logic lives in the library.
 
+mod eval;
 mod inspect;
 mod pixels;
 
@@ -24,6 +25,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Write one stage of the pixel pipeline to a .npy or .png file.
     Pixels(pixels::Args),
+    /// Score screening results against ground truth: eval.json, eval.md and plots.
+    Eval(eval::Args),
 }
 
 /// Exit status for usage and configuration errors (clap also uses 2).
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(a) => inspect::run(a),
         Command::Pixels(a) => pixels::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => code,
