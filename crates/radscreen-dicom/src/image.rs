@@ -412,9 +412,31 @@ impl DicomImage {
         })
     }
 
+    /// The common case (native 16-bit greyscale, parsed as words) without the byte detour.
+    fn native_u16_stored(&self, info: &PixelInfo, frame: u32) -> Result<Option<StoredFrame>> {
+        if info.bits_allocated != 16 || info.samples_per_pixel != 1 {
+            return Ok(None);
+        }
+        self.check_frame(info, frame)?;
+        let Some(Value::Primitive(PrimitiveValue::U16(words))) =
+            self.obj.get(tags::PIXEL_DATA).map(|e| e.value())
+        else {
+            return Ok(None);
+        };
+        let n = info.pixels() as usize;
+        let start = n * frame as usize;
+        // Short data falls through to the general path, which reports it.
+        Ok(words
+            .get(start..start + n)
+            .map(|w| crate::pixel::stored_from_u16(info, w)))
+    }
+
     /// **Stored** stage of one frame (0-based): `[rows, columns, samples]`.
     pub fn stored(&self, frame: u32) -> Result<StoredFrame> {
         let info = self.pixel_info()?;
+        if let Some(s) = self.native_u16_stored(&info, frame)? {
+            return Ok(s);
+        }
         let bytes = self.frame_bytes(&info, frame)?;
         Ok(to_stored(&info, &bytes))
     }

@@ -258,6 +258,13 @@ pub(crate) fn to_stored(info: &PixelInfo, le: &[u8]) -> StoredFrame {
     fn arr<T>(shape: (usize, usize, usize), v: Vec<T>) -> Array3<T> {
         Array3::from_shape_vec(shape, v).expect("length checked by caller")
     }
+    if info.bits_allocated == 16 && info.samples_per_pixel == 1 {
+        let words: Vec<u16> = le
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        return stored_from_u16(info, &words);
+    }
     match (info.bits_allocated, signed) {
         (1 | 8, false) => StoredFrame::U8(arr(
             shape,
@@ -287,6 +294,28 @@ pub(crate) fn to_stored(info: &PixelInfo, le: &[u8]) -> StoredFrame {
                 StoredFrame::U32(arr(shape, vals.map(|v| v as u32).collect()))
             }
         }
+    }
+}
+
+/// 16-bit greyscale words to stored values: masked to Bits Stored, sign-extended.
+pub(crate) fn stored_from_u16(info: &PixelInfo, words: &[u16]) -> StoredFrame {
+    let shape = (info.rows as usize, info.columns as usize, 1);
+    let shift = 16 - u32::from(info.bits_stored);
+    let v: Vec<u16> = if shift == 0 {
+        words.to_vec()
+    } else {
+        let mask = (1u16 << (16 - shift)) - 1;
+        words.iter().map(|&w| w & mask).collect()
+    };
+    if info.pixel_representation == 1 {
+        // Shift the sign bit to the top and back: an arithmetic shift sign-extends.
+        let v = v
+            .into_iter()
+            .map(|w| ((w << shift) as i16) >> shift)
+            .collect();
+        StoredFrame::I16(Array3::from_shape_vec(shape, v).expect("length checked by caller"))
+    } else {
+        StoredFrame::U16(Array3::from_shape_vec(shape, v).expect("length checked by caller"))
     }
 }
 
