@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
-from pydicom.pixels import apply_modality_lut, get_decoder
+from pydicom.pixels import apply_modality_lut, apply_voi_lut, get_decoder
 from pydicom.pixels.utils import as_pixel_options
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
@@ -192,6 +192,28 @@ def describe(ds, entry: dict) -> None:
     entry["features"] = f
 
 
+def add_voi(ds, mod, entry: dict, out_dir: Path, name: str, cache: Path) -> None:
+    """pydicom's VOI output (apply_voi_lut, index 0, VOI LUT preferred), scaled to 0..1 so that
+    it compares with radscreen's display stage before Presentation LUT / MONOCHROME1."""
+    has_lut = "VOILUTSequence" in ds
+    has_window = "WindowCenter" in ds and "WindowWidth" in ds
+    entry["voi_kind"] = "lut" if has_lut else ("window" if has_window else None)
+    entry["voi_npy"] = None
+    if entry["voi_kind"] is None:
+        return
+    voi = apply_voi_lut(mod, ds, index=0, prefer_lut=True).astype(np.float64)
+    if has_lut:
+        bits = int(ds.VOILUTSequence[0].LUTDescriptor[2])
+        lo, hi = 0.0, float(2**bits - 1)
+    else:
+        # pydicom's output range depends on Bits Stored, signedness and rescale: read it off
+        # by windowing two values far outside any window.
+        ends = apply_voi_lut(np.array([-1e12, 1e12]), ds, index=0, prefer_lut=False)
+        lo, hi = float(ends[0]), float(ends[1])
+    entry["voi_range"] = [lo, hi]
+    entry["voi_npy"], _ = save_array((voi - lo) / (hi - lo), out_dir, "voi", name, cache)
+
+
 def process(path: Path, cache: Path, out_dir: Path) -> dict:
     rel = path.relative_to(cache).as_posix()
     name = rel.replace("/", "__")
@@ -247,6 +269,8 @@ def process(path: Path, cache: Path, out_dir: Path) -> dict:
                 entry["modality_hash_sha256"] = hashlib.sha256(le_bytes(mod)).hexdigest()
                 entry["modality_npy"], too_large = save_array(mod, out_dir, "modality", name, cache)
                 entry["modality_too_large"] = too_large
+                stage = "voi"
+                add_voi(ds, mod, entry, out_dir, name, cache)
         except Exception as exc:  # record and carry on: a failure is a result too
             entry["error"] = f"{stage}: {type(exc).__name__}: {exc}"
             entry["traceback_tail"] = traceback.format_exc().strip().splitlines()[-3:]
@@ -279,6 +303,7 @@ def main() -> int:
     out_dir = Path(sys.argv[2]).resolve() if len(sys.argv) == 3 else cache / "reference"
     (out_dir / "stored").mkdir(parents=True, exist_ok=True)
     (out_dir / "modality").mkdir(parents=True, exist_ok=True)
+    (out_dir / "voi").mkdir(parents=True, exist_ok=True)
     logging.getLogger("pydicom").setLevel(logging.ERROR)  # warnings are recorded per file
 
     files = []

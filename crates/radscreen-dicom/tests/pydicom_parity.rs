@@ -217,3 +217,59 @@ fn files_pydicom_rejects_fail_cleanly_or_decode() {
         }
     }
 }
+
+/// The VOI part of the display stage (window or VOI LUT, before Presentation LUT /
+/// MONOCHROME1) against pydicom's `apply_voi_lut`, both scaled to 0..1.
+#[test]
+fn voi_matches_pydicom() {
+    use radscreen_dicom::DisplayOptions;
+    let opts = DisplayOptions::new().with_presentation(false);
+    let mut failures = Vec::new();
+    let mut checked = (0, 0); // (windows, LUTs)
+    for e in common::reference_entries() {
+        let rel = s(&e, "file");
+        if e["voi_npy"].is_null()
+            || features(&e).contains(&"functional_group_rescale")
+            || KNOWN_GAPS.iter().any(|(k, _)| *k == rel)
+        {
+            continue;
+        }
+        let img = DicomImage::open(common::data_file(rel)).unwrap();
+        let mut got = Vec::new();
+        for f in 0..img.frames().unwrap() {
+            match img.display(f, &opts) {
+                Ok(a) => got.extend(a.iter().map(|&v| f64::from(v))),
+                Err(err) => failures.push(format!("{rel}: {err}")),
+            }
+        }
+        let want = common::load_reference_npy(s(&e, "voi_npy")).1.to_f64();
+        // f32 output; lossy files also carry the decoder's ±2 in stored values.
+        let tol = if e["lossy"] == Value::Bool(true) {
+            2.5 / 4096.0
+        } else {
+            1e-5
+        };
+        let bad = got
+            .iter()
+            .zip(&want)
+            .filter(|(g, w)| (*g - *w).abs() > tol)
+            .count();
+        if got.len() != want.len() || bad > 0 {
+            let first = got.iter().zip(&want).find(|(g, w)| (*g - *w).abs() > tol);
+            failures.push(format!(
+                "{rel} ({}): {bad} values differ, first {first:?}",
+                s(&e, "voi_kind")
+            ));
+        } else if s(&e, "voi_kind") == "lut" {
+            checked.1 += 1;
+        } else {
+            checked.0 += 1;
+        }
+    }
+    eprintln!(
+        "VOI matched pydicom on {} windowed and {} VOI LUT files",
+        checked.0, checked.1
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked.0 >= 40 && checked.1 >= 1, "{checked:?}");
+}
