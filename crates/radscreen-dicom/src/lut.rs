@@ -378,3 +378,34 @@ fn inverts(obj: &Obj, info: &PixelInfo) -> bool {
     info.photometric_interpretation == "MONOCHROME1"
         || str_of(obj, tags::PRESENTATION_LUT_SHAPE).as_deref() == Some("INVERSE")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{VoiFunction, window};
+
+    #[test]
+    fn linear_follows_the_standard() {
+        // c = 50, w = 100: 0 below c - 0.5 - 49.5 = 0, 1 above c - 0.5 + 49.5 = 99.
+        let f = |x| window(x, 50.0, 100.0, VoiFunction::Linear);
+        assert_eq!(f(0.0), 0.0);
+        assert_eq!(f(99.5), 1.0);
+        assert_eq!(f(49.5), 0.5);
+        assert!((f(60.0) - (10.5 / 99.0 + 0.5)).abs() < 1e-12);
+        // Width 1 is a threshold at c - 0.5.
+        assert_eq!(window(9.5, 10.0, 1.0, VoiFunction::Linear), 0.0);
+        assert_eq!(window(9.6, 10.0, 1.0, VoiFunction::Linear), 1.0);
+    }
+
+    #[test]
+    fn linear_exact_and_sigmoid() {
+        let f = |x| window(x, 0.0, 10.0, VoiFunction::LinearExact);
+        assert_eq!(f(-5.0), 0.0);
+        assert_eq!(f(0.0), 0.5);
+        assert_eq!(f(5.0), 1.0);
+        assert_eq!(f(2.5), 0.75);
+        let g = |x| window(x, 0.0, 10.0, VoiFunction::Sigmoid);
+        assert_eq!(g(0.0), 0.5);
+        assert!((g(10.0) - 1.0 / (1.0 + (-4.0f64).exp())).abs() < 1e-12);
+        assert!(g(-3.0) < g(-2.0) && g(2.0) < g(3.0));
+    }
+}
