@@ -37,11 +37,18 @@ pub(crate) fn check_lengths(
         big: false,
     };
     let mut in_meta = meta;
+    // Where dicom-object ends the file meta: after (0002,0000)'s group length, not at the
+    // first tag outside group 0002 (the two differ in a corrupt file).
+    let mut meta_end: Option<usize> = None;
     let mut ts = String::new();
     let mut in_fragments = false;
     while pos + 8 <= bytes.len() {
         let g0 = u16::from_le_bytes([bytes[pos], bytes[pos + 1]]);
-        if in_meta && g0 != 0x0002 {
+        let meta_over = match meta_end {
+            Some(end) => pos >= end,
+            None => g0 != 0x0002,
+        };
+        if in_meta && meta_over {
             in_meta = false;
             match ts.as_str() {
                 "1.2.840.10008.1.2" => enc.explicit = false,
@@ -99,11 +106,14 @@ pub(crate) fn check_lengths(
                 (vr, u32::from(u16_at(pos + 6)), 8)
             }
         } else {
-            let vr = StandardDataDictionary.by_tag(tag).and_then(|e| match e.vr {
-                VirtualVr::Exact(v) => Some(v),
-                _ => None,
-            });
-            (vr, u32_at(pos + 4), 8)
+            // The VR the parser will use: the dictionary's (pixel data as OW), else UN.
+            let vr = match StandardDataDictionary.by_tag(tag).map(|e| e.vr) {
+                Some(VirtualVr::Exact(v)) => v,
+                Some(VirtualVr::Xs) => VR::US,
+                Some(VirtualVr::Ox | VirtualVr::Px) => VR::OW,
+                _ => VR::UN,
+            };
+            (Some(vr), u32_at(pos + 4), 8)
         };
         pos += header;
         let remaining = bytes.len() - pos;
@@ -112,12 +122,10 @@ pub(crate) fn check_lengths(
             continue;
         }
         if len == UNDEFINED {
+            // Pixel data holds fragments; anything else of undefined length is read by the
+            // parser as a sequence in the file's encoding, so it is walked into as one.
             if tag == Tag(0x7FE0, 0x0010) {
                 in_fragments = true;
-            } else if tag.0 != 0xFFFE && vr != Some(VR::SQ) {
-                // An undefined-length UN holds an implicit VR sequence; stop checking there
-                // rather than misread it (the parser's own checks still apply).
-                return Ok(Scan::Fits);
             }
             continue;
         }
@@ -126,6 +134,21 @@ pub(crate) fn check_lengths(
                 "element ({:04X},{:04X}) declares {len} bytes but only {remaining} remain",
                 tag.0, tag.1
             ));
+        }
+        // The parser reads whole values only and would lose step with the bytes after a
+        // binary value whose length is not a multiple of its size.
+        let size = vr.map_or(1, value_size);
+        if tag.0 != 0xFFFE && len as usize % size != 0 {
+            return Err(format!(
+                "element ({:04X},{:04X}) {:?} has length {len}, not a multiple of {size}",
+                tag.0,
+                tag.1,
+                vr.unwrap_or(VR::UN)
+            ));
+        }
+        if in_meta && tag == Tag(0x0002, 0x0000) && len == 4 {
+            let group_length = u32_at(pos) as usize;
+            meta_end = Some(pos + 4 + group_length);
         }
         // Items and sequences are walked into; fragments and values are skipped.
         let descend = (tag == Tag(0xFFFE, 0xE000) && !in_fragments) || vr == Some(VR::SQ);
@@ -139,6 +162,16 @@ pub(crate) fn check_lengths(
         }
     }
     Ok(Scan::Fits)
+}
+
+/// Bytes per value of the binary VRs (1 for text and byte VRs).
+fn value_size(vr: VR) -> usize {
+    match vr {
+        VR::US | VR::SS | VR::OW => 2,
+        VR::UL | VR::SL | VR::FL | VR::OL | VR::OF | VR::AT => 4,
+        VR::FD | VR::OD | VR::UV | VR::SV | VR::OV => 8,
+        _ => 1,
+    }
 }
 
 /// Inflates a deflated data set, stopping past `limit` bytes (a deflate bomb would otherwise
