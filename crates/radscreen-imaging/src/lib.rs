@@ -1,7 +1,9 @@
-//! radscreen-imaging: image arrays in and out (NPY, PNG), without burn.
+//! radscreen-imaging: the model's input contract (modality-aware channels, aspect-preserving
+//! resize, recorded transform) and image arrays in and out (NPY, PNG), without burn.
 
 mod error;
 pub mod npy;
 pub mod png;
+pub mod preprocess;
 
 pub use error::{Error, Result};

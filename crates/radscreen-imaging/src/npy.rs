@@ -59,7 +59,7 @@ mod tests {
             assert!(text.contains("'descr': '<u2'"));
         }
         assert!(
-            std::str::from_utf8(&super::header("<f4", &[7]))
+            std::str::from_utf8(&super::header("<f4", &[7])[10..])
                 .unwrap()
                 .contains("(7,)")
         );

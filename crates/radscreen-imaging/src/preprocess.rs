@@ -1,0 +1,337 @@
+//! The model's input contract: modality-aware channels at a fixed size, with the geometric
+//! transform recorded so that heatmaps map back onto the original pixels.
+//!
+//! - CT: three windows of Hounsfield units as channels (soft tissue, bone, lung).
+//! - MR: robust percentile normalisation (1st..99th percentile to 0..1), in every channel.
+//! - Radiographs and anything else: the display stage (VOI, MONOCHROME1 handled), in every
+//!   channel.
+//!
+//! Every image is resized preserving its aspect ratio (area averaging when shrinking, bilinear
+//! when enlarging) and centred on a zero-padded square.
+
+use ndarray::{Array2, Array3, ArrayView2, Axis};
+
+/// How the model sees an image's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputKind {
+    /// Hounsfield units (the modality stage of a CT image).
+    Ct,
+    /// MR values in arbitrary units (the modality stage).
+    Mr,
+    /// Display values in 0..1 (radiographs, and the fallback for other modalities).
+    Display,
+}
+
+impl InputKind {
+    /// The kind for a DICOM Modality value.
+    pub fn for_modality(modality: Option<&str>) -> Self {
+        match modality {
+            Some("CT") => InputKind::Ct,
+            Some("MR") => InputKind::Mr,
+            _ => InputKind::Display,
+        }
+    }
+}
+
+/// A window in modality units, mapped linearly to 0..1 (clamped).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub center: f32,
+    pub width: f32,
+}
+
+impl Window {
+    fn apply(&self, x: f32) -> f32 {
+        ((x - (self.center - self.width / 2.0)) / self.width).clamp(0.0, 1.0)
+    }
+}
+
+/// Preprocessing parameters (saved with a model so inference matches training).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Preprocess {
+    /// Side of the square input, in pixels.
+    pub size: usize,
+    /// CT windows, one channel each.
+    pub ct_windows: [Window; 3],
+    /// MR normalisation percentiles (low, high), in 0..100.
+    pub mr_percentiles: (f32, f32),
+}
+
+impl Default for Preprocess {
+    fn default() -> Self {
+        Preprocess {
+            size: 256,
+            ct_windows: [
+                Window {
+                    center: 40.0,
+                    width: 400.0,
+                }, // soft tissue
+                Window {
+                    center: 400.0,
+                    width: 1800.0,
+                }, // bone
+                Window {
+                    center: -600.0,
+                    width: 1500.0,
+                }, // lung
+            ],
+            mr_percentiles: (1.0, 99.0),
+        }
+    }
+}
+
+/// Channels of the model input.
+pub const CHANNELS: usize = 3;
+
+/// Where the resized image sits in the square input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Transform {
+    pub src_rows: usize,
+    pub src_cols: usize,
+    /// Input pixels per source pixel.
+    pub scale: f64,
+    pub pad_top: usize,
+    pub pad_left: usize,
+    pub rows: usize,
+    pub cols: usize,
+    pub size: usize,
+}
+
+impl Transform {
+    /// The transform that fits `src_rows x src_cols` into a `size` square.
+    pub fn fit(src_rows: usize, src_cols: usize, size: usize) -> Self {
+        let scale = size as f64 / src_rows.max(src_cols).max(1) as f64;
+        let rows = ((src_rows as f64 * scale).round() as usize).clamp(1, size);
+        let cols = ((src_cols as f64 * scale).round() as usize).clamp(1, size);
+        Transform {
+            src_rows,
+            src_cols,
+            scale,
+            pad_top: (size - rows) / 2,
+            pad_left: (size - cols) / 2,
+            rows,
+            cols,
+            size,
+        }
+    }
+
+    /// Input coordinates (pixel centres) of a source position.
+    pub fn to_input(&self, row: f64, col: f64) -> (f64, f64) {
+        (
+            (row + 0.5) * self.rows as f64 / self.src_rows as f64 - 0.5 + self.pad_top as f64,
+            (col + 0.5) * self.cols as f64 / self.src_cols as f64 - 0.5 + self.pad_left as f64,
+        )
+    }
+
+    /// Source coordinates of an input position.
+    pub fn to_source(&self, row: f64, col: f64) -> (f64, f64) {
+        (
+            (row - self.pad_top as f64 + 0.5) * self.src_rows as f64 / self.rows as f64 - 0.5,
+            (col - self.pad_left as f64 + 0.5) * self.src_cols as f64 / self.cols as f64 - 0.5,
+        )
+    }
+
+    /// A `[size, size]` map over the input (a heatmap) resampled onto the source pixels.
+    pub fn map_to_source(&self, map: ArrayView2<f32>) -> Array2<f32> {
+        Array2::from_shape_fn((self.src_rows, self.src_cols), |(r, c)| {
+            let (y, x) = self.to_input(r as f64, c as f64);
+            bilinear(map, y, x)
+        })
+    }
+}
+
+/// The model input of one image.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Prepared {
+    /// `[CHANNELS, size, size]`, values in 0..1.
+    pub input: Array3<f32>,
+    pub transform: Transform,
+}
+
+impl Preprocess {
+    /// The defaults (256 px; CT soft tissue, bone, lung windows; MR 1st..99th percentile).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the input size.
+    pub fn with_size(mut self, size: usize) -> Self {
+        self.size = size.max(8);
+        self
+    }
+
+    /// Prepares one image (`[rows, cols]` values of the stage `kind` expects).
+    pub fn apply(&self, kind: InputKind, image: ArrayView2<f32>) -> Prepared {
+        let (rows, cols) = image.dim();
+        let t = Transform::fit(rows, cols, self.size);
+        // Non-finite values (corrupt files) become the background instead of poisoning the model.
+        let clean = image.mapv(|v| if v.is_finite() { v } else { 0.0 });
+        let resized = resize(clean.view(), t.rows, t.cols);
+        let channels: [Array2<f32>; CHANNELS] = match kind {
+            InputKind::Ct => self.ct_windows.map(|w| resized.mapv(|x| w.apply(x))),
+            InputKind::Mr => {
+                let (p_lo, p_hi) = self.mr_percentiles;
+                let (lo, hi) = (percentile(&clean, p_lo), percentile(&clean, p_hi));
+                let n = resized.mapv(|x| {
+                    if hi > lo {
+                        ((x - lo) / (hi - lo)).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    }
+                });
+                [n.clone(), n.clone(), n]
+            }
+            InputKind::Display => {
+                let n = resized.mapv(|x| x.clamp(0.0, 1.0));
+                [n.clone(), n.clone(), n]
+            }
+        };
+        let mut input = Array3::<f32>::zeros((CHANNELS, self.size, self.size));
+        for (k, ch) in channels.iter().enumerate() {
+            input
+                .index_axis_mut(Axis(0), k)
+                .slice_mut(ndarray::s![
+                    t.pad_top..t.pad_top + t.rows,
+                    t.pad_left..t.pad_left + t.cols
+                ])
+                .assign(ch);
+        }
+        Prepared {
+            input,
+            transform: t,
+        }
+    }
+}
+
+/// The p-th percentile (0..100), linear between order statistics as numpy's default.
+pub fn percentile(values: &Array2<f32>, p: f32) -> f32 {
+    let mut v: Vec<f32> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    let pos = (p.clamp(0.0, 100.0) as f64 / 100.0) * (v.len() - 1) as f64;
+    let (lo, frac) = (pos.floor() as usize, (pos - pos.floor()) as f32);
+    let (_, a, rest) = v.select_nth_unstable_by(lo, f32::total_cmp);
+    let a = *a;
+    if frac == 0.0 || rest.is_empty() {
+        return a;
+    }
+    let b = rest.iter().copied().fold(f32::INFINITY, f32::min);
+    a + (b - a) * frac
+}
+
+fn bilinear(img: ArrayView2<f32>, y: f64, x: f64) -> f32 {
+    let (h, w) = img.dim();
+    let y = y.clamp(0.0, (h - 1) as f64);
+    let x = x.clamp(0.0, (w - 1) as f64);
+    let (y0, x0) = (y.floor() as usize, x.floor() as usize);
+    let (y1, x1) = ((y0 + 1).min(h - 1), (x0 + 1).min(w - 1));
+    let (fy, fx) = ((y - y0 as f64) as f32, (x - x0 as f64) as f32);
+    let top = img[(y0, x0)] * (1.0 - fx) + img[(y0, x1)] * fx;
+    let bottom = img[(y1, x0)] * (1.0 - fx) + img[(y1, x1)] * fx;
+    top * (1.0 - fy) + bottom * fy
+}
+
+/// Resizes: area averaging where shrinking (no aliasing of noise and thin bone edges),
+/// bilinear where enlarging.
+pub fn resize(img: ArrayView2<f32>, rows: usize, cols: usize) -> Array2<f32> {
+    let (h, w) = img.dim();
+    if (h, w) == (rows, cols) {
+        return img.to_owned();
+    }
+    if rows > h || cols > w {
+        return Array2::from_shape_fn((rows, cols), |(r, c)| {
+            let y = (r as f64 + 0.5) * h as f64 / rows as f64 - 0.5;
+            let x = (c as f64 + 0.5) * w as f64 / cols as f64 - 0.5;
+            bilinear(img, y, x)
+        });
+    }
+    // Separable area average: rows first, then columns.
+    let tmp = area_axis(img, rows, Axis(0));
+    area_axis(tmp.view(), cols, Axis(1))
+}
+
+fn area_axis(img: ArrayView2<f32>, n: usize, axis: Axis) -> Array2<f32> {
+    let len = img.len_of(axis);
+    let ratio = len as f64 / n as f64;
+    let mut shape = [img.nrows(), img.ncols()];
+    shape[axis.index()] = n;
+    let mut out = Array2::<f32>::zeros((shape[0], shape[1]));
+    for i in 0..n {
+        let (a, b) = (i as f64 * ratio, (i + 1) as f64 * ratio);
+        let mut acc = out.index_axis(axis, i).to_owned() * 0.0;
+        let mut j = a.floor() as usize;
+        while (j as f64) < b && j < len {
+            let wgt = ((j + 1) as f64).min(b) - (j as f64).max(a);
+            acc.scaled_add(wgt as f32, &img.index_axis(axis, j));
+            j += 1;
+        }
+        out.index_axis_mut(axis, i).assign(&(acc / ratio as f32));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transform_round_trips_and_centres() {
+        let t = Transform::fit(512, 256, 256);
+        assert_eq!((t.rows, t.cols, t.pad_top, t.pad_left), (256, 128, 0, 64));
+        for (r, c) in [(0.0, 0.0), (511.0, 255.0), (100.5, 17.25)] {
+            let (y, x) = t.to_input(r, c);
+            let (r2, c2) = t.to_source(y, x);
+            assert!((r - r2).abs() < 1e-9 && (c - c2).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn area_resize_keeps_the_mean_and_heatmaps_map_back() {
+        let img = Array2::from_shape_fn((300, 200), |(r, c)| (r * 3 + c) as f32);
+        let small = resize(img.view(), 150, 100);
+        assert!((small.mean().unwrap() - img.mean().unwrap()).abs() < 1e-2);
+        assert_eq!(small[(0, 0)], (0.0 + 1.0 + 3.0 + 4.0) / 4.0);
+        // A hot spot in the input lands on the matching source pixel.
+        let p = Preprocess::new().with_size(64);
+        let prep = p.apply(InputKind::Display, Array2::<f32>::zeros((128, 64)).view());
+        let mut heat = Array2::<f32>::zeros((64, 64));
+        let (y, x) = prep.transform.to_input(100.0, 40.0);
+        heat[(y.round() as usize, x.round() as usize)] = 1.0;
+        let back = prep.transform.map_to_source(heat.view());
+        let (mut best, mut at) = (0.0, (0, 0));
+        for ((r, c), &v) in back.indexed_iter() {
+            if v > best {
+                (best, at) = (v, (r, c));
+            }
+        }
+        assert!(
+            (at.0 as i64 - 100).abs() <= 1 && (at.1 as i64 - 40).abs() <= 1,
+            "{at:?}"
+        );
+    }
+
+    #[test]
+    fn ct_channels_are_windows_and_padding_is_zero() {
+        let hu = Array2::from_elem((100, 50), 40.0f32); // soft tissue centre
+        let prep = Preprocess::new()
+            .with_size(32)
+            .apply(InputKind::Ct, hu.view());
+        let t = prep.transform;
+        assert_eq!((t.rows, t.cols), (32, 16));
+        assert!((prep.input[(0, 10, 10)] - 0.5).abs() < 1e-6);
+        assert!((prep.input[(1, 10, 10)] - (40.0 - (400.0 - 900.0)) / 1800.0).abs() < 1e-6);
+        assert_eq!(prep.input[(0, 10, 0)], 0.0); // left padding
+    }
+
+    #[test]
+    fn percentile_matches_numpy_linear() {
+        // numpy.percentile([1, 2, 3, 4], 25) == 1.75
+        let a = Array2::from_shape_vec((2, 2), vec![4.0, 1.0, 3.0, 2.0]).unwrap();
+        assert_eq!(percentile(&a, 25.0), 1.75);
+        assert_eq!(percentile(&a, 100.0), 4.0);
+    }
+}
