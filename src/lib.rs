@@ -5,3 +5,4 @@
 pub use radscreen_dicom as dicom;
 pub use radscreen_eval as eval;
 pub use radscreen_imaging as imaging;
+pub use radscreen_synth as synth;

@@ -3,6 +3,7 @@
 mod eval;
 mod inspect;
 mod pixels;
+mod synth;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ enum Command {
     Pixels(pixels::Args),
     /// Score screening results against ground truth: eval.json, eval.md and plots.
     Eval(eval::Args),
+    /// Write seeded synthetic CT, MR and radiograph DICOM files with manifest.csv and lesions.csv.
+    Synth(synth::Args),
 }
 
 /// Exit status for usage and configuration errors (clap also uses 2).
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Pixels(a) => pixels::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Synth(a) => synth::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,413 @@
+//! Radiograph phantoms (DX, CR): projected attenuation of soft tissue and tubular bones, chest,
+//! forearm/leg and hand, with transverse, oblique, comminuted, displaced or hairline fractures
+//! and (chest) nodules.
+
+use crate::lesion::{Finding, Lesion, Margin, draw_size_contrast};
+use crate::raster::{Canvas, Ellipse, correlated_noise};
+use crate::rng::Rng;
+
+/// Radiograph body part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Chest,
+    LongBone,
+    Hand,
+}
+
+impl Part {
+    pub fn body_part(self) -> &'static str {
+        match self {
+            Self::Chest => "CHEST",
+            Self::LongBone => "ARM",
+            Self::Hand => "HAND",
+        }
+    }
+}
+
+/// Fracture patterns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    Transverse,
+    Oblique,
+    Comminuted,
+    Displaced,
+    Hairline,
+}
+
+impl Pattern {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Transverse => "transverse",
+            Self::Oblique => "oblique",
+            Self::Comminuted => "comminuted",
+            Self::Displaced => "displaced",
+            Self::Hairline => "hairline",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Break {
+    at: f32,
+    angle: f32,
+    pattern: Pattern,
+    shift: f32,
+}
+
+/// A tubular bone from `p0` to `p1` (mm), outer/inner radius in mm.
+#[derive(Clone, Copy, Debug)]
+struct Bone {
+    p0: (f32, f32),
+    p1: (f32, f32),
+    r_out: f32,
+    r_in: f32,
+    fracture: Option<Break>,
+}
+
+/// Attenuation per mm: soft tissue, cortical bone, marrow.
+const MU_SOFT: f32 = 0.004;
+const MU_CORTEX: f32 = 0.05;
+const MU_MARROW: f32 = 0.012;
+
+/// Everything fixed for one radiograph.
+#[derive(Clone, Debug)]
+pub struct XrImage {
+    pub part: Part,
+    pub fov_mm: f32,
+    pub size: usize,
+    soft: Vec<(Ellipse, f32)>,
+    bones: Vec<Bone>,
+    nodule: Option<(f32, f32, f32, f32, Margin)>,
+    fractured: Option<usize>,
+}
+
+impl XrImage {
+    pub fn spacing(&self) -> f32 {
+        self.fov_mm / self.size as f32
+    }
+
+    pub fn plan(
+        rng: &mut Rng,
+        size: usize,
+        female: bool,
+        tumor: bool,
+        fracture: bool,
+        size_range: (f32, f32),
+        contrast_range: (f32, f32),
+    ) -> Self {
+        let part = *rng.pick(&[Part::Chest, Part::LongBone, Part::Hand]);
+        let sexf = if female { 0.92 } else { 1.0 };
+        let mut soft = Vec::new();
+        let mut bones = Vec::new();
+        let fov_mm;
+        let bone = |p0, p1, r_out: f32, wall: f32| Bone {
+            p0,
+            p1,
+            r_out,
+            r_in: r_out * (1.0 - wall),
+            fracture: None,
+        };
+        match part {
+            Part::Chest => {
+                fov_mm = 400.0;
+                let w = rng.range(150.0, 175.0) * sexf;
+                soft.push((Ellipse::new(0.0, 10.0, w, 230.0, 0.0), 1.0));
+                soft.push((Ellipse::new(-0.45 * w, -20.0, 0.33 * w, 120.0, 0.08), -0.7));
+                soft.push((Ellipse::new(0.45 * w, -20.0, 0.33 * w, 120.0, -0.08), -0.7));
+                soft.push((Ellipse::new(0.12 * w, 55.0, 0.32 * w, 65.0, -0.3), 0.5));
+                soft.push((Ellipse::new(0.0, 0.0, 22.0, 240.0, 0.0), 0.6));
+                for i in 0..9 {
+                    let y = -130.0 + i as f32 * 24.0 + rng.range(-3.0, 3.0);
+                    for side in [-1.0f32, 1.0] {
+                        let mut prev = (side * 14.0, y);
+                        for k in 1..=6 {
+                            let x = 14.0 + k as f32 * 0.16 * w;
+                            let next = (side * x, y - 18.0 + 0.0022 * (x - 0.6 * w).powi(2));
+                            bones.push(bone(prev, next, 5.0, 0.35));
+                            prev = next;
+                        }
+                    }
+                }
+                for side in [-1.0f32, 1.0] {
+                    bones.push(bone(
+                        (side * 20.0, -150.0),
+                        (side * 0.75 * w, -170.0),
+                        7.0,
+                        0.4,
+                    ));
+                }
+            }
+            Part::LongBone => {
+                fov_mm = rng.range(220.0, 300.0);
+                let tilt = rng.range(-0.25, 0.25);
+                let (s, c) = tilt.sin_cos();
+                let l = fov_mm * 0.6;
+                soft.push((
+                    Ellipse::new(0.0, 0.0, rng.range(35.0, 48.0) * sexf, 0.75 * fov_mm, tilt),
+                    1.0,
+                ));
+                for (dx, r) in [(-11.0, rng.range(6.5, 8.5)), (11.0, rng.range(5.0, 7.0))] {
+                    bones.push(bone(
+                        (dx * c - l * s, dx * s - l * c),
+                        (dx * c + l * s, dx * s + l * c),
+                        r * sexf,
+                        0.4,
+                    ));
+                }
+            }
+            Part::Hand => {
+                fov_mm = 240.0;
+                soft.push((Ellipse::new(0.0, 45.0, 45.0 * sexf, 55.0, 0.0), 1.0));
+                for k in 0..4 {
+                    let x = (-27.0 + k as f32 * 18.0) * sexf;
+                    let len = [62.0, 68.0, 64.0, 54.0][k];
+                    soft.push((
+                        Ellipse::new(x, -35.0 - 0.3 * len, 8.5, 0.75 * len + 20.0, 0.0),
+                        1.0,
+                    ));
+                    let mut y = 60.0;
+                    for (seg, frac) in [0.9f32, 0.75, 0.45, 0.3].iter().enumerate() {
+                        let l = len * frac;
+                        let r = if seg == 0 {
+                            4.0
+                        } else {
+                            3.5 - 0.5 * seg as f32
+                        };
+                        bones.push(bone((x, y), (x, y - l), r, 0.45));
+                        y -= l + 2.5;
+                    }
+                }
+                soft.push((Ellipse::new(-55.0 * sexf, 25.0, 10.0, 42.0, 0.7), 1.0));
+                let mut p = (-35.0 * sexf, 70.0);
+                for l in [38.0f32, 30.0, 24.0] {
+                    let q = (p.0 - 0.6 * l, p.1 - 0.8 * l);
+                    bones.push(bone(p, q, 4.0, 0.45));
+                    p = (q.0 - 1.5, q.1 - 2.0);
+                }
+                for i in 0..8 {
+                    let (x, y) = (-24.0 + (i % 4) as f32 * 14.0, 70.0 + (i / 4) as f32 * 12.0);
+                    soft.push((Ellipse::new(x * sexf, y, 6.0, 5.0, 0.3), 2.2));
+                }
+            }
+        }
+        let mut fractured = None;
+        if fracture && !bones.is_empty() {
+            let i = rng.int(0, bones.len() as u32 - 1) as usize;
+            let pattern = *rng.pick(&[
+                Pattern::Transverse,
+                Pattern::Oblique,
+                Pattern::Comminuted,
+                Pattern::Displaced,
+                Pattern::Hairline,
+            ]);
+            let angle = match pattern {
+                Pattern::Oblique => rng.range(0.5, 0.9) * if rng.chance(0.5) { 1.0 } else { -1.0 },
+                _ => rng.range(-0.15, 0.15),
+            };
+            let shift = match pattern {
+                Pattern::Displaced => rng.range(0.4, 1.0) * bones[i].r_out,
+                Pattern::Comminuted => rng.range(0.1, 0.4) * bones[i].r_out,
+                _ => 0.0,
+            };
+            bones[i].fracture = Some(Break {
+                at: rng.range(0.3, 0.7),
+                angle,
+                pattern,
+                shift,
+            });
+            fractured = Some(i);
+        }
+        let nodule = (tumor && part == Part::Chest).then(|| {
+            let (d, c) = draw_size_contrast(rng, size_range, contrast_range);
+            let side = if rng.chance(0.5) { -1.0 } else { 1.0 };
+            (
+                side * rng.range(40.0, 100.0),
+                rng.range(-100.0, 40.0),
+                d,
+                c,
+                Margin::draw(rng),
+            )
+        });
+        XrImage {
+            part,
+            fov_mm,
+            size,
+            soft,
+            bones,
+            nodule,
+            fractured,
+        }
+    }
+
+    /// Renders the radiograph as stored-like values 0..4095 (bright = attenuating) with noise
+    /// of `sigma` at mid-grey.
+    pub fn render(&self, rng: &mut Rng, sigma: f32) -> (Canvas, Vec<Lesion>) {
+        let n = self.size;
+        let sp = self.spacing();
+        let c0 = n as f32 / 2.0;
+        let to_px = |(x, y): (f32, f32)| (c0 + x / sp, c0 + y / sp);
+        let mut att = Canvas::new(n, n, 0.0);
+        for (e, k) in &self.soft {
+            let (x, y) = to_px((e.x, e.y));
+            let ep = Ellipse::new(x, y, e.rx / sp, e.ry / sp, e.angle);
+            let depth = 2.0 * e.rx.min(e.ry) * MU_SOFT * k;
+            add_projected(&mut att, &ep, depth);
+        }
+        for b in &self.bones {
+            draw_bone(&mut att, b, sp, c0);
+        }
+        let mut lesions = Vec::new();
+        if let Some((x, y, d, c, m)) = self.nodule {
+            let (px, py) = to_px((x, y));
+            let r = 0.5 * d / sp;
+            let peak = c * d * MU_SOFT / 40.0;
+            let before = att.get(
+                py.clamp(0.0, n as f32 - 1.0) as usize,
+                px.clamp(0.0, n as f32 - 1.0) as usize,
+            );
+            att.radial(
+                px,
+                py,
+                r * m.max() + 1.0,
+                |t| r * m.profile(t),
+                |q| peak * (1.0 - q.min(1.0) * q.min(1.0)).sqrt(),
+            );
+            lesions.push(Lesion {
+                finding: Finding::Tumor,
+                row: py,
+                col: px,
+                radius_px: r * m.max(),
+                size_mm: d,
+                contrast: 4095.0 * (-before).exp() * peak,
+                detail: format!("lung;{}", m.name()),
+            });
+        }
+        if let Some(i) = self.fractured {
+            let b = &self.bones[i];
+            if let Some(f) = b.fracture {
+                let p = (
+                    b.p0.0 + f.at * (b.p1.0 - b.p0.0),
+                    b.p0.1 + f.at * (b.p1.1 - b.p0.1),
+                );
+                let (px, py) = to_px(p);
+                lesions.push(Lesion {
+                    finding: Finding::Fracture,
+                    row: py,
+                    col: px,
+                    radius_px: (b.r_out * 1.6 + f.shift + 2.0) / sp,
+                    size_mm: 2.0 * b.r_out,
+                    contrast: -4095.0 * 2.0 * (b.r_out - b.r_in) * MU_CORTEX * 0.3,
+                    detail: format!(
+                        "{};{};shift {:.1}mm",
+                        self.part.body_part().to_ascii_lowercase(),
+                        f.pattern.name(),
+                        f.shift
+                    ),
+                });
+            }
+        }
+        att.blur(0.5);
+        let noise = correlated_noise(rng, n, n, 1.0, 0.5);
+        for (v, z) in att.px.iter_mut().zip(&noise.px) {
+            let i = 4095.0 * (1.0 - (-*v - 0.05).exp());
+            // quantum noise grows with the detected signal (darker stored = more photons here)
+            let s = sigma * (0.5 + (1.0 - i / 4095.0)).sqrt();
+            *v = (i + s * z).clamp(0.0, 4095.0);
+        }
+        (att, lesions)
+    }
+}
+
+/// Adds `depth * sqrt(1 - rho^2)` over an ellipse: the projection of an elliptic cylinder.
+fn add_projected(img: &mut Canvas, e: &Ellipse, depth: f32) {
+    let reach = e.rx.max(e.ry) + 1.0;
+    let (x, y) = (e.x, e.y);
+    let ee = *e;
+    // radial() needs a profile; use the ellipse's own radius at each angle
+    img.radial(
+        x,
+        y,
+        reach,
+        |th| {
+            let (s, c) = (th - ee.angle).sin_cos();
+            ee.rx * ee.ry / ((ee.ry * c).powi(2) + (ee.rx * s).powi(2)).sqrt().max(1e-3)
+        },
+        |q| {
+            if q < 1.0 {
+                depth * (1.0 - q * q).sqrt()
+            } else {
+                0.0
+            }
+        },
+    );
+}
+
+/// Projected cortex and marrow of a tube, with its fracture.
+fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
+    let (x0, y0) = (c0 + b.p0.0 / sp, c0 + b.p0.1 / sp);
+    let (x1, y1) = (c0 + b.p1.0 / sp, c0 + b.p1.1 / sp);
+    let (ro, ri) = (b.r_out / sp, b.r_in / sp);
+    let (vx, vy) = (x1 - x0, y1 - y0);
+    let len = vx.hypot(vy).max(1e-3);
+    let (ux, uy) = (vx / len, vy / len);
+    let reach = ro * 2.5 + b.fracture.map_or(0.0, |f| f.shift / sp);
+    let r0 = ((y0.min(y1) - reach).floor().max(0.0) as usize).min(img.rows);
+    let r1 = ((y0.max(y1) + reach).ceil().max(0.0) as usize).min(img.rows);
+    let k0 = ((x0.min(x1) - reach).floor().max(0.0) as usize).min(img.cols);
+    let k1 = ((x0.max(x1) + reach).ceil().max(0.0) as usize).min(img.cols);
+    let chord = |r: f32, s: f32| {
+        if s.abs() < r {
+            2.0 * (r * r - s * s).sqrt()
+        } else {
+            0.0
+        }
+    };
+    for r in r0..r1 {
+        for c in k0..k1 {
+            let (px, py) = (c as f32 - x0, r as f32 - y0);
+            let mut t = px * ux + py * uy; // along the bone, pixels
+            let mut s = -px * uy + py * ux; // across
+            let mut gain = 1.0;
+            if let Some(f) = b.fracture {
+                let tf = f.at * len;
+                let (sa, ca) = f.angle.sin_cos();
+                let side = (t - tf) * ca + s * sa; // signed distance to the fracture line
+                let gap = match f.pattern {
+                    Pattern::Hairline => 0.25 / sp,
+                    _ => 0.6 / sp,
+                };
+                if side.abs() < gap.max(0.5) {
+                    gain = if f.pattern == Pattern::Hairline {
+                        0.45
+                    } else {
+                        0.05
+                    };
+                }
+                if f.pattern == Pattern::Comminuted {
+                    let side2 = (t - tf - 2.2 * ro) * ca - s * sa;
+                    if side2.abs() < gap.max(0.5) {
+                        gain = 0.05;
+                    }
+                    if side > 0.0 && side2 < 0.0 {
+                        s -= f.shift / sp; // the butterfly fragment
+                    } else if side2 >= 0.0 {
+                        s += 0.4 * f.shift / sp;
+                        t += 0.5 / sp;
+                    }
+                } else if side > 0.0 && f.shift > 0.0 {
+                    s -= f.shift / sp;
+                    t += 0.3 * f.shift / sp;
+                }
+            }
+            let tc = t.clamp(0.0, len);
+            let d_end = t - tc; // beyond an end: round caps
+            let sd = (s * s + d_end * d_end).sqrt();
+            if sd >= ro {
+                continue;
+            }
+            let cortex = chord(ro, sd) - chord(ri, sd);
+            let marrow = chord(ri, sd);
+            img.px[r * img.cols + c] += gain * sp * (MU_CORTEX * cortex + MU_MARROW * marrow);
+        }
+    }
+}
