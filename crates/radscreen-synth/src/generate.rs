@@ -337,12 +337,13 @@ fn encode_image(
                         let t = 6.0 * (i as f32 / (n - 1) as f32 - 0.5);
                         let y = 1.0 / (1.0 + (-t).exp());
                         let (y0, y1) = (1.0 / (1.0 + 3f32.exp()), 1.0 / (1.0 + (-3f32).exp()));
-                        (4095.0 * (y - y0) / (y1 - y0)).round().clamp(0.0, 4095.0) as u16
+                        // 16-bit entries: dciodvfy accepts only 8 or 16 (PS3.3 C.11.2.1.1)
+                        (65535.0 * (y - y0) / (y1 - y0)).round().clamp(0.0, 65535.0) as u16
                     })
                     .collect();
                 voi = Some(VoiLut {
                     first: lo,
-                    bits: 12,
+                    bits: 16,
                     data,
                 });
             }

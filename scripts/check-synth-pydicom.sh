@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Generate a synthetic set in every transfer syntax and check that pydicom 3.0.2 decodes each
+# file to exactly radscreen's stored values. Needs the venv made by scripts/fetch-test-data.sh.
+#   scripts/check-synth-pydicom.sh [COUNT] [SEED]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT=${1:-60}
+SEED=${2:-1}
+PY=${RADSCREEN_VENV:-$HOME/.cache/radscreen/test-data/venv}/bin/python
+if [ ! -x "$PY" ]; then
+    echo "no venv at $PY: run scripts/fetch-test-data.sh first" >&2
+    exit 2
+fi
+CARGO=${CARGO:-$(command -v lcargo || echo cargo)}
+"$CARGO" build --release -p radscreen-cli
+BIN=target/release/radscreen
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+"$BIN" synth --out "$TMP/set" --count "$COUNT" --seed "$SEED" --size 128 --transfer-syntax mixed
+"$PY" scripts/check-synth-pydicom.py "$BIN" "$TMP/set"
+"$PY" scripts/check-synth-pydicom.py "$BIN" sample-data
