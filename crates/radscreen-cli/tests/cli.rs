@@ -2,7 +2,6 @@
 //! records, PHI handling and error exits.
 
 #[path = "../../radscreen-dicom/tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::path::PathBuf;
