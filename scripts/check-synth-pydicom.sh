@@ -12,8 +12,8 @@ if [ ! -x "$PY" ]; then
     exit 2
 fi
 CARGO=${CARGO:-$(command -v lcargo || echo cargo)}
-"$CARGO" build --release -p radscreen-cli
-BIN=target/release/radscreen
+"$CARGO" build -p radscreen-cli
+BIN=${CARGO_TARGET_DIR:-target}/debug/radscreen
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 "$BIN" synth --out "$TMP/set" --count "$COUNT" --seed "$SEED" --size 128 --transfer-syntax mixed
