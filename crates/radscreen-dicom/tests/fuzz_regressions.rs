@@ -58,7 +58,11 @@ fn fuzz_findings_are_rejected_before_allocating() {
 #[test]
 fn minimised_cases_fail_in_the_pre_scan() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
-    for name in ["min-us-odd-length.dcm", "min-undefined-un.dcm", "min-deflate-meta-end.dcm"] {
+    for name in [
+        "min-us-odd-length.dcm",
+        "min-undefined-un.dcm",
+        "min-deflate-meta-end.dcm",
+    ] {
         let path = dir.join(name);
         let e = DicomImage::open(&path).unwrap_err();
         assert_eq!(e.kind(), "malformed", "{name}: {e}");
