@@ -239,6 +239,13 @@ impl DicomImage {
             Value::PixelSequence(_) if ts == "1.2.840.10008.1.2.5" => {
                 self.decode_rle(info, frame)?
             }
+            #[cfg(feature = "jpeg")]
+            Value::PixelSequence(_) if crate::jpeg::handles(ts) => {
+                match self.decode_jpeg(info, frame)? {
+                    Some(data) => data,
+                    None => self.decode_encapsulated(frame, expected)?,
+                }
+            }
             Value::PixelSequence(_) => self.decode_encapsulated(frame, expected)?,
             Value::Primitive(p) => self.native_frame(info, p, frame)?,
             Value::Sequence(_) => {
@@ -342,6 +349,34 @@ impl DicomImage {
             return Ok(crate::pixel::unpack_bits(&out, 0, info.pixels()));
         }
         Ok(out)
+    }
+
+    /// Lossless and 12-bit DCT JPEG through radscreen's own decoder; `None` for the frames
+    /// it leaves to jpeg-decoder (8-bit DCT).
+    #[cfg(feature = "jpeg")]
+    fn decode_jpeg(&self, info: &PixelInfo, frame: u32) -> Result<Option<Vec<u8>>> {
+        use dicom_encoding::adapters::PixelDataObject;
+        let corrupt = |reason: String| Error::Corrupt {
+            path: self.path.clone(),
+            frame,
+            reason,
+        };
+        let data = self
+            .obj
+            .frame_pixel_data(frame)
+            .ok_or_else(|| corrupt("no fragment for this frame".into()))?;
+        if !crate::jpeg::wants(&data) {
+            return Ok(None);
+        }
+        let target = crate::jpeg::Target {
+            rows: info.rows,
+            columns: info.columns,
+            samples: info.samples_per_pixel,
+            bytes_per_sample: usize::from(info.bits_allocated.div_ceil(8)),
+        };
+        crate::jpeg::decode(&data, &target)
+            .map(Some)
+            .map_err(corrupt)
     }
 
     fn unsupported_ts(&self) -> Error {

@@ -18,6 +18,8 @@ mod attrs;
 mod color;
 mod error;
 mod image;
+#[cfg(feature = "jpeg")]
+mod jpeg;
 mod lut;
 mod meta;
 mod open;

@@ -2262,9 +2262,7 @@ reference_tests! {
     jpgb_08_08_3_0_1f_ybr_full_444: JPGB_08_08_3_0_1F_YBR_FULL_444,
     jpgb_08_08_3_0_1f_rgb: JPGB_08_08_3_0_1F_RGB,
     jpgb_08_08_3_1f_ybr_full_2: JPGB_08_08_3_1F_YBR_FULL_2,
-    #[ignore = "radscreen bug: 12-bit JPEG Extended not decoded (JPEG decoder failure)"]
     jpge_bad: JPGE_BAD,
-    #[ignore = "radscreen bug: 12-bit JPEG Extended not decoded (JPEG decoder failure)"]
     jpge_16_12_1_0_1f_m2: JPGE_16_12_1_0_1F_M2,
     jpgs_08_08_1_0_1f: JPGS_08_08_1_0_1F,
     jpgs_16_16_1_1_1f_m2: JPGS_16_16_1_1_1F_M2,

@@ -40,6 +40,7 @@ const FILES: &[&str] = &[
     "pydicom/SC_rgb_jpeg_dcmtk.dcm",
     "pydicom/MR_small_jpeg_ls_lossless.dcm",
     "pydicom-data/JPEG-LL.dcm",
+    "pydicom/JPGExtended.dcm",
     "pydicom/image_dfl.dcm",
     "pydicom/MR_small_bigendian.dcm",
 ];
