@@ -138,7 +138,7 @@ pub(crate) fn check_lengths(
         // The parser reads whole values only and would lose step with the bytes after a
         // binary value whose length is not a multiple of its size.
         let size = vr.map_or(1, value_size);
-        if tag.0 != 0xFFFE && len as usize % size != 0 {
+        if tag.0 != 0xFFFE && !(len as usize).is_multiple_of(size) {
             return Err(format!(
                 "element ({:04X},{:04X}) {:?} has length {len}, not a multiple of {size}",
                 tag.0,

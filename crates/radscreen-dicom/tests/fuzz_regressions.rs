@@ -43,11 +43,11 @@ fn fuzz_findings_are_rejected_before_allocating() {
         let bytes = std::fs::read(&path).unwrap();
         // A failed allocation inside the parser would surface as an error, never a result
         // built from gigabytes; either way nothing here may panic.
-        if let Ok(img) = DicomImage::from_bytes(&bytes, &path, &opts) {
-            if let Ok(frames) = img.frames() {
-                for f in 0..frames.min(3) {
-                    let _ = img.display(f, &DisplayOptions::default());
-                }
+        if let Ok(img) = DicomImage::from_bytes(&bytes, &path, &opts)
+            && let Ok(frames) = img.frames()
+        {
+            for f in 0..frames.min(3) {
+                let _ = img.display(f, &DisplayOptions::default());
             }
         }
         n += 1;
