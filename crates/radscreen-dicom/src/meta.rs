@@ -89,17 +89,30 @@ fn arr<const N: usize>(v: Option<Vec<f64>>) -> Option<[f64; N]> {
 
 /// Parses a DICOM Age String (`nnnD|W|M|Y`) into years.
 pub fn parse_age_years(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
-    let n: f64 = num.trim().parse().ok()?;
-    let per_year = match unit.to_ascii_uppercase().as_str() {
-        "D" => 365.25,
-        "W" => 365.25 / 7.0,
-        "M" => 12.0,
-        "Y" => 1.0,
+    // By characters, not bytes: a corrupt value may end in a multi-byte character.
+    let mut chars = s.trim().chars();
+    let unit = chars.next_back()?;
+    let n: f64 = chars.as_str().trim().parse().ok()?;
+    let per_year = match unit.to_ascii_uppercase() {
+        'D' => 365.25,
+        'W' => 365.25 / 7.0,
+        'M' => 12.0,
+        'Y' => 1.0,
         _ => return None,
     };
     Some(n / per_year)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ages_parse_and_odd_text_does_not_panic() {
+        assert_eq!(super::parse_age_years("045Y"), Some(45.0));
+        assert_eq!(super::parse_age_years("006M"), Some(0.5));
+        assert_eq!(super::parse_age_years("ÿÿÿÿ"), None);
+        assert_eq!(super::parse_age_years("4ÿ"), None);
+        assert_eq!(super::parse_age_years(""), None);
+    }
 }
 
 impl ImageMeta {

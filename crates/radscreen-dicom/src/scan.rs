@@ -117,8 +117,13 @@ pub(crate) fn check_lengths(
         };
         pos += header;
         let remaining = bytes.len() - pos;
+        // Delimiters carry no value: the parser ignores their length field (which should be
+        // 0), so the scan must not skip by it either.
         if tag == Tag(0xFFFE, 0xE0DD) {
             in_fragments = false;
+            continue;
+        }
+        if tag == Tag(0xFFFE, 0xE00D) {
             continue;
         }
         if len == UNDEFINED {
