@@ -420,13 +420,14 @@ impl DicomImage {
                         .collect(),
                 )
             }
-            PrimitiveValue::U16(v) if b0 % 2 == 0 => Cow::Owned(
-                v[b0 / 2..b1.div_ceil(2)]
+            PrimitiveValue::U16(v) if b0 % 2 == 0 => {
+                let mut bytes: Vec<u8> = v[b0 / 2..b1.div_ceil(2)]
                     .iter()
                     .flat_map(|w| w.to_le_bytes())
-                    .collect::<Vec<u8>>()[..b1 - b0]
-                    .to_vec(),
-            ),
+                    .collect();
+                bytes.truncate(b1 - b0);
+                Cow::Owned(bytes)
+            }
             other => Cow::Owned(other.to_bytes()[b0..b1].to_vec()),
         };
         let pixels = info.pixels() as usize;
