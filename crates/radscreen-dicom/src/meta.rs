@@ -103,18 +103,6 @@ pub fn parse_age_years(s: &str) -> Option<f64> {
     Some(n / per_year)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ages_parse_and_odd_text_does_not_panic() {
-        assert_eq!(super::parse_age_years("045Y"), Some(45.0));
-        assert_eq!(super::parse_age_years("006M"), Some(0.5));
-        assert_eq!(super::parse_age_years("ÿÿÿÿ"), None);
-        assert_eq!(super::parse_age_years("4ÿ"), None);
-        assert_eq!(super::parse_age_years(""), None);
-    }
-}
-
 impl ImageMeta {
     pub(crate) fn from_obj(path: &Path, obj: &FileObj, keep_phi: bool) -> ImageMeta {
         let ts = obj
@@ -195,5 +183,17 @@ impl ImageMeta {
             has_pixel_data: Some(obj.get(tags::PIXEL_DATA).is_some()),
             phi,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ages_parse_and_odd_text_does_not_panic() {
+        assert_eq!(super::parse_age_years("045Y"), Some(45.0));
+        assert_eq!(super::parse_age_years("006M"), Some(0.5));
+        assert_eq!(super::parse_age_years("ÿÿÿÿ"), None);
+        assert_eq!(super::parse_age_years("4ÿ"), None);
+        assert_eq!(super::parse_age_years(""), None);
     }
 }
