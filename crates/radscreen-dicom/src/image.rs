@@ -365,15 +365,16 @@ impl DicomImage {
             .obj
             .frame_pixel_data(frame)
             .ok_or_else(|| corrupt("no fragment for this frame".into()))?;
-        if !crate::jpeg::wants(&data) {
-            return Ok(None);
-        }
         let target = crate::jpeg::Target {
             rows: info.rows,
             columns: info.columns,
             samples: info.samples_per_pixel,
             bytes_per_sample: usize::from(info.bits_allocated.div_ceil(8)),
+            rgb_without_markers: info.photometric_interpretation == "RGB",
         };
+        if !crate::jpeg::wants(&data, &target) {
+            return Ok(None);
+        }
         crate::jpeg::decode(&data, &target)
             .map(Some)
             .map_err(corrupt)

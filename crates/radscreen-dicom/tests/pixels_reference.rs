@@ -2248,7 +2248,6 @@ reference_tests! {
     rle_32_3_1f: RLE_32_3_1F,
     rle_32_3_2f: RLE_32_3_2F,
     jpgb_08_08_3_0_1f_ybr_full: JPGB_08_08_3_0_1F_YBR_FULL,
-    #[ignore = "radscreen bug: RGB JPEG without APP14 decoded as YCbCr"]
     jpgb_08_08_3_0_1f_rgb_no_app14: JPGB_08_08_3_0_1F_RGB_NO_APP14,
     jpgb_08_08_3_0_1f_rgb_app14: JPGB_08_08_3_0_1F_RGB_APP14,
     jpgb_08_08_3_0_1f_rgb_dcmd_app14: JPGB_08_08_3_0_1F_RGB_DCMD_APP14,

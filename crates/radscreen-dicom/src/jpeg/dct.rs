@@ -169,18 +169,27 @@ fn decode_block(bits: &mut Bits, c: &mut Comp, coef: &mut [i32; 64]) -> Result<(
 }
 
 /// Whether a 3-component frame holds YCbCr, by the rules libjpeg and jpeg-decoder follow:
-/// component ids "RGB" mean RGB, a JFIF marker means YCbCr, an Adobe marker says which,
-/// and YCbCr is the default.
-fn is_ycbcr(frame: &Frame, tables: &Tables) -> bool {
+/// component ids "RGB" mean RGB, a JFIF marker means YCbCr, an Adobe marker says which;
+/// without markers, YCbCr unless the DICOM says RGB (`rgb_without_markers`).
+fn is_ycbcr(frame: &Frame, tables: &Tables, rgb_without_markers: bool) -> bool {
     let ids: Vec<u8> = frame.components.iter().map(|c| c.id).collect();
     frame.components.len() == 3
         && ids != b"RGB"
-        && (tables.jfif || tables.adobe_transform != Some(0))
+        && match (tables.jfif, tables.adobe_transform) {
+            (true, _) => true,
+            (false, Some(t)) => t != 0,
+            (false, None) => !rgb_without_markers,
+        }
 }
 
 /// Interleaved output samples from the planes: cropped, chroma upsampled as libjpeg does,
 /// YCbCr converted to RGB (jpeg-decoder does the same for the 8-bit frames it decodes).
-pub(super) fn finish(frame: &Frame, tables: &Tables, planes: &[Plane]) -> Vec<u16> {
+pub(super) fn finish(
+    frame: &Frame,
+    tables: &Tables,
+    planes: &[Plane],
+    rgb_without_markers: bool,
+) -> Vec<u16> {
     let (width, height) = (usize::from(frame.width), usize::from(frame.height));
     let nf = frame.components.len();
     let (hmax, vmax) = (usize::from(frame.h_max()), usize::from(frame.v_max()));
@@ -217,7 +226,7 @@ pub(super) fn finish(frame: &Frame, tables: &Tables, planes: &[Plane]) -> Vec<u1
             *o = v;
         }
     }
-    if is_ycbcr(frame, tables) {
+    if is_ycbcr(frame, tables, rgb_without_markers) {
         ycbcr_to_rgb(&mut out, frame.precision);
     }
     out

@@ -102,6 +102,34 @@ pub(super) fn peek_frame(data: &[u8]) -> Option<(Process, u8)> {
     }
 }
 
+/// Whether an 8-bit frame has 3 components with neither a JFIF nor an Adobe marker before its
+/// frame header and component ids other than "RGB": the colour space is then not stated.
+pub(super) fn unmarked_colour(data: &[u8]) -> bool {
+    let Ok(mut m) = Markers::new(data) else {
+        return false;
+    };
+    let mut marked = false;
+    loop {
+        let Ok(Some((marker, body))) = m.next_marker() else {
+            return false;
+        };
+        match marker {
+            0xE0 => marked |= body.starts_with(b"JFIF\0"),
+            0xEE => marked |= body.starts_with(b"Adobe"),
+            0xC0 | 0xC1 => {
+                let n = body.get(5).copied().unwrap_or(0);
+                let ids: Vec<u8> = (0..usize::from(n))
+                    .filter_map(|i| body.get(6 + 3 * i).copied())
+                    .collect();
+                return !marked && n == 3 && ids != b"RGB";
+            }
+            // Another frame type, or the scan started: not a sequential 8-bit frame to take.
+            0xC2 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDA | 0xD9 => return false,
+            _ => {}
+        }
+    }
+}
+
 fn be16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])
 }

@@ -32,6 +32,9 @@ pub(crate) struct Target {
     pub samples: u16,
     /// 1 or 2: Bits Allocated 8 or 16.
     pub bytes_per_sample: usize,
+    /// The DICOM Photometric Interpretation says RGB: a 3-component frame with neither a JFIF
+    /// nor an Adobe marker is then taken as RGB, not YCbCr (pydicom trusts the PI the same way).
+    pub rgb_without_markers: bool,
 }
 
 /// Transfer syntaxes whose frames may come here: lossless always, lossy only at 12 bits.
@@ -45,12 +48,15 @@ pub(crate) fn handles(ts: &str) -> bool {
     )
 }
 
-/// Whether this decoder should take the frame: lossless frames, and DCT frames of more than
-/// 8 bits (8-bit DCT stays with jpeg-decoder, which already matches pydicom there).
-pub(crate) fn wants(data: &[u8]) -> bool {
+/// Whether this decoder should take the frame: lossless frames, DCT frames of more than 8 bits,
+/// and 8-bit colour frames that the DICOM calls RGB but whose markers do not say (jpeg-decoder
+/// would assume YCbCr). Other 8-bit DCT stays with jpeg-decoder, which matches pydicom there.
+pub(crate) fn wants(data: &[u8], target: &Target) -> bool {
     match markers::peek_frame(data) {
         Some((Process::Lossless, _)) => true,
-        Some((Process::Sequential, precision)) => precision > 8,
+        Some((Process::Sequential, precision)) => {
+            precision > 8 || (target.rgb_without_markers && markers::unmarked_colour(data))
+        }
         None => false,
     }
 }
@@ -112,7 +118,12 @@ fn decode_samples(data: &[u8], target: &Target) -> Result<Vec<u16>, String> {
     }
     match state.kind {
         Kind::Lossless(out) => Ok(out),
-        Kind::Dct(planes) => Ok(dct::finish(&state.frame, &tables, &planes)),
+        Kind::Dct(planes) => Ok(dct::finish(
+            &state.frame,
+            &tables,
+            &planes,
+            target.rgb_without_markers,
+        )),
     }
 }
 

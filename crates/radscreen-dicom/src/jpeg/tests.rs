@@ -36,6 +36,7 @@ fn target(o: &Options) -> Target {
         columns: o.width as u32,
         samples: o.nf as u16,
         bytes_per_sample: if o.precision > 8 { 2 } else { 1 },
+        rgb_without_markers: false,
     }
 }
 
@@ -153,12 +154,26 @@ fn frame_must_match_the_dicom_header() {
 #[test]
 fn wants_lossless_and_wide_dct_only() {
     let o = Options::new(8, 4, 1, 8);
-    assert!(wants(&encode(&image(&o, 1), &o)));
+    let t = target(&o);
+    assert!(wants(&encode(&image(&o, 1), &o), &t));
     // SOI, SOF0 of precision 8, then of precision 12.
     let sof = |p: u8| [0xFF, 0xD8, 0xFF, 0xC1, 0, 11, p, 0, 8, 0, 8, 1, 1, 0x11, 0];
-    assert!(!wants(&sof(8)));
-    assert!(wants(&sof(12)));
-    assert!(!wants(b"not a jpeg"));
+    assert!(!wants(&sof(8), &t));
+    assert!(wants(&sof(12), &t));
+    assert!(!wants(b"not a jpeg", &t));
+    // 8-bit colour without JFIF/Adobe markers comes here only when the DICOM says RGB.
+    let sof3 = [
+        0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0, 8, 0, 8, 3, 0, 0x11, 0, 1, 0x11, 0, 2, 0x11, 0,
+    ];
+    assert!(!wants(&sof3, &t));
+    let rgb = Target {
+        rgb_without_markers: true,
+        ..target(&o)
+    };
+    assert!(wants(&sof3, &rgb));
+    let mut jfif = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 7, b'J', b'F', b'I', b'F', 0];
+    jfif.extend_from_slice(&sof3[2..]);
+    assert!(!wants(&jfif, &rgb));
 }
 
 /// Real files, through the crate: the cache that scripts/fetch-test-data.sh fills (the
@@ -232,7 +247,14 @@ mod real {
             let info = img.pixel_info().unwrap();
             for f in 0..info.frames {
                 let data = img.obj.frame_pixel_data(f).unwrap();
-                assert!(super::wants(&data), "{}", path.display());
+                let t = super::Target {
+                    rows: info.rows,
+                    columns: info.columns,
+                    samples: info.samples_per_pixel,
+                    bytes_per_sample: usize::from(info.bits_allocated.div_ceil(8)),
+                    rgb_without_markers: false,
+                };
+                assert!(super::wants(&data, &t), "{}", path.display());
                 let ours = img.frame_bytes(&info, f).unwrap();
                 let mut theirs = jpeg_decoder(&img, f);
                 theirs.truncate(ours.len());
@@ -263,6 +285,7 @@ mod real {
                 columns: info.columns,
                 samples: info.samples_per_pixel,
                 bytes_per_sample: 1,
+                rgb_without_markers: false,
             };
             let ours = super::super::decode(&data, &t).unwrap();
             let theirs = jpeg_decoder(&img, 0);
