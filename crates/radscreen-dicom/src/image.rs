@@ -325,17 +325,25 @@ impl DicomImage {
         })
     }
 
-    fn decode_rle(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {
-        use dicom_encoding::adapters::PixelDataObject;
-        let corrupt = |reason: String| Error::Corrupt {
+    fn corrupt(&self, frame: u32, reason: String) -> Error {
+        Error::Corrupt {
             path: self.path.clone(),
             frame,
             reason,
-        };
-        let data = self
-            .obj
+        }
+    }
+
+    /// The compressed bytes of one frame (its fragments joined), for radscreen's own codecs.
+    fn compressed_frame(&self, frame: u32) -> Result<std::borrow::Cow<'_, [u8]>> {
+        use dicom_encoding::adapters::PixelDataObject;
+        self.obj
             .frame_pixel_data(frame)
-            .ok_or_else(|| corrupt("no fragment for this frame".into()))?;
+            .ok_or_else(|| self.corrupt(frame, "no fragment for this frame".into()))
+    }
+
+    fn decode_rle(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {
+        let corrupt = |reason| self.corrupt(frame, reason);
+        let data = self.compressed_frame(frame)?;
         let bps = usize::from(info.bits_allocated.div_ceil(8));
         // 1-bit frames are RLE-coded as packed bytes.
         let units = if info.bits_allocated == 1 {
@@ -355,16 +363,8 @@ impl DicomImage {
     /// it leaves to jpeg-decoder (8-bit DCT).
     #[cfg(feature = "jpeg")]
     fn decode_jpeg(&self, info: &PixelInfo, frame: u32) -> Result<Option<Vec<u8>>> {
-        use dicom_encoding::adapters::PixelDataObject;
-        let corrupt = |reason: String| Error::Corrupt {
-            path: self.path.clone(),
-            frame,
-            reason,
-        };
-        let data = self
-            .obj
-            .frame_pixel_data(frame)
-            .ok_or_else(|| corrupt("no fragment for this frame".into()))?;
+        let corrupt = |reason| self.corrupt(frame, reason);
+        let data = self.compressed_frame(frame)?;
         let target = crate::jpeg::Target {
             rows: info.rows,
             columns: info.columns,
