@@ -71,17 +71,17 @@ impl CtSeries {
     }
 
     /// Draws a series' anatomy and findings.
-    #[allow(clippy::too_many_arguments)]
-    pub fn plan(
-        rng: &mut Rng,
-        size: usize,
-        slices: u32,
-        female: bool,
-        tumor: bool,
-        fracture: bool,
-        size_range: (f32, f32),
-        contrast_range: (f32, f32),
-    ) -> Self {
+    pub fn plan(rng: &mut Rng, spec: &crate::lesion::PhantomSpec) -> Self {
+        let crate::lesion::PhantomSpec {
+            size,
+            slices,
+            female,
+            tumor,
+            fracture,
+            size_range,
+            contrast_range,
+            ..
+        } = *spec;
         let region = *rng.pick(&[Region::Chest, Region::Chest, Region::Abdomen, Region::Head]);
         let sexf = if female { 0.92 } else { 1.0 };
         let body = match region {

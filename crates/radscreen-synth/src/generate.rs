@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::ct::{CtSeries, Region};
 use crate::dcm::{self, Header, MrParams, VoiLut};
 use crate::error::{Error, Result};
+use crate::lesion::PhantomSpec;
 use crate::lesion::{Finding, Lesion};
 use crate::mr::{MrSeries, Weighting};
 use crate::options::{Modality, Subgroup, Syntax, SynthOptions};
@@ -113,17 +114,20 @@ pub fn plan(o: &SynthOptions) -> Result<Plan> {
                 Modality::Ct | Modality::Mr => (rng.int(o.slices.0, o.slices.1) as usize).min(left),
                 _ => 1,
             };
-            let (size, contrast, sz) = (o.lesion_size_mm, o.lesion_contrast_hu, o.size);
+            let spec = PhantomSpec {
+                size: o.size,
+                slices: n as u32,
+                female,
+                age,
+                tumor,
+                fracture,
+                size_range: o.lesion_size_mm,
+                contrast_range: o.lesion_contrast_hu,
+            };
             let phantom = match modality {
-                Modality::Ct => Phantom::Ct(CtSeries::plan(
-                    &mut rng, sz, n as u32, female, tumor, fracture, size, contrast,
-                )),
-                Modality::Mr => Phantom::Mr(MrSeries::plan(
-                    &mut rng, sz, n as u32, female, age, tumor, size, contrast,
-                )),
-                _ => Phantom::Xr(XrImage::plan(
-                    &mut rng, sz, female, tumor, fracture, size, contrast,
-                )),
+                Modality::Ct => Phantom::Ct(CtSeries::plan(&mut rng, &spec)),
+                Modality::Mr => Phantom::Mr(MrSeries::plan(&mut rng, &spec)),
+                _ => Phantom::Xr(XrImage::plan(&mut rng, &spec)),
             };
             let base = match modality {
                 Modality::Ct => 10.0,

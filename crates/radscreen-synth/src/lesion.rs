@@ -184,3 +184,21 @@ pub fn draw_size_contrast(rng: &mut Rng, size: (f32, f32), contrast: (f32, f32))
     let lu = |rng: &mut Rng, (a, b): (f32, f32)| (a.ln() + (b.ln() - a.ln()) * rng.unit()).exp();
     (lu(rng, size), lu(rng, contrast))
 }
+
+/// What to draw for one series: shared by the CT, MR and radiograph planners.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct PhantomSpec {
+    /// Image side in pixels.
+    pub size: usize,
+    /// Slices in the series (CT and MR; radiographs have one).
+    pub slices: u32,
+    pub female: bool,
+    pub age: u32,
+    pub tumor: bool,
+    pub fracture: bool,
+    /// Tumour diameter range, mm.
+    pub size_range: (f32, f32),
+    /// Lesion contrast range (HU for CT, relative for MR and radiographs).
+    pub contrast_range: (f32, f32),
+}

@@ -29,7 +29,7 @@ mod xr;
 pub use ct::{CtSeries, Region};
 pub use error::{Error, Result};
 pub use generate::{Phantom, Plan, SeriesPlan, Summary, generate, image_path, plan, render};
-pub use lesion::{Finding, Lesion};
+pub use lesion::{Finding, Lesion, PhantomSpec};
 pub use mr::{MrSeries, Weighting};
 pub use options::{Modality, Scanner, Subgroup, Syntax, SynthOptions, sample_data_options};
 pub use raster::Canvas;

@@ -80,17 +80,17 @@ impl MrSeries {
         self.fov_mm / self.size as f32
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub fn plan(
-        rng: &mut Rng,
-        size: usize,
-        slices: u32,
-        female: bool,
-        age: u32,
-        tumor: bool,
-        size_range: (f32, f32),
-        contrast_range: (f32, f32),
-    ) -> Self {
+    pub fn plan(rng: &mut Rng, spec: &crate::lesion::PhantomSpec) -> Self {
+        let crate::lesion::PhantomSpec {
+            size,
+            slices,
+            female,
+            age,
+            tumor,
+            size_range,
+            contrast_range,
+            ..
+        } = *spec;
         let sexf = if female { 0.93 } else { 1.0 };
         let head = (rng.range(68.0, 78.0) * sexf, rng.range(86.0, 98.0) * sexf);
         let weighting = if rng.chance(0.5) {

@@ -86,15 +86,16 @@ impl XrImage {
         self.fov_mm / self.size as f32
     }
 
-    pub fn plan(
-        rng: &mut Rng,
-        size: usize,
-        female: bool,
-        tumor: bool,
-        fracture: bool,
-        size_range: (f32, f32),
-        contrast_range: (f32, f32),
-    ) -> Self {
+    pub fn plan(rng: &mut Rng, spec: &crate::lesion::PhantomSpec) -> Self {
+        let crate::lesion::PhantomSpec {
+            size,
+            female,
+            tumor,
+            fracture,
+            size_range,
+            contrast_range,
+            ..
+        } = *spec;
         let part = *rng.pick(&[Part::Chest, Part::LongBone, Part::Hand]);
         let sexf = if female { 0.92 } else { 1.0 };
         let mut soft = Vec::new();
