@@ -138,27 +138,45 @@ fn stored_values_match_pydicom() {
     );
 }
 
+/// Reference entries that have `npy_key`, skipping files whose reference pydicom cannot give
+/// (enhanced functional-group rescale) or that are known gaps.
+fn comparable(npy_key: &str) -> Vec<Value> {
+    common::reference_entries()
+        .into_iter()
+        .filter(|e| {
+            !e[npy_key].is_null()
+                && !features(e).contains(&"functional_group_rescale")
+                && !KNOWN_GAPS.iter().any(|(k, _)| *k == s(e, "file"))
+        })
+        .collect()
+}
+
+/// One stage's values over every frame, C order; frame errors go to `failures`.
+fn all_frames(
+    img: &DicomImage,
+    rel: &str,
+    failures: &mut Vec<String>,
+    stage: impl Fn(u32) -> Result<ndarray::Array3<f32>, radscreen_dicom::Error>,
+) -> Vec<f64> {
+    let mut got = Vec::new();
+    for f in 0..img.frames().unwrap() {
+        match stage(f) {
+            Ok(a) => got.extend(a.iter().map(|&v| f64::from(v))),
+            Err(err) => failures.push(format!("{rel}: {err}")),
+        }
+    }
+    got
+}
+
 #[test]
 fn modality_values_match_pydicom() {
     let mut failures = Vec::new();
     let mut checked = 0;
-    for e in common::reference_entries() {
+    // pydicom's apply_modality_lut ignores enhanced functional groups: no reference there.
+    for e in comparable("modality_npy") {
         let rel = s(&e, "file");
-        // pydicom's apply_modality_lut ignores enhanced functional groups: no reference there.
-        if e["modality_npy"].is_null()
-            || features(&e).contains(&"functional_group_rescale")
-            || KNOWN_GAPS.iter().any(|(k, _)| *k == rel)
-        {
-            continue;
-        }
         let img = DicomImage::open(common::data_file(rel)).unwrap();
-        let mut got = Vec::new();
-        for f in 0..img.frames().unwrap() {
-            match img.modality(f) {
-                Ok(a) => got.extend(a.iter().map(|&v| f64::from(v))),
-                Err(err) => failures.push(format!("{rel}: {err}")),
-            }
-        }
+        let got = all_frames(&img, rel, &mut failures, |f| img.modality(f));
         let want = common::load_reference_npy(s(&e, "modality_npy")).1.to_f64();
         let tol = if e["lossy"] == Value::Bool(true) {
             2.0
@@ -216,22 +234,10 @@ fn voi_matches_pydicom() {
     let opts = DisplayOptions::new().with_presentation(false);
     let mut failures = Vec::new();
     let mut checked = (0, 0); // (windows, LUTs)
-    for e in common::reference_entries() {
+    for e in comparable("voi_npy") {
         let rel = s(&e, "file");
-        if e["voi_npy"].is_null()
-            || features(&e).contains(&"functional_group_rescale")
-            || KNOWN_GAPS.iter().any(|(k, _)| *k == rel)
-        {
-            continue;
-        }
         let img = DicomImage::open(common::data_file(rel)).unwrap();
-        let mut got = Vec::new();
-        for f in 0..img.frames().unwrap() {
-            match img.display(f, &opts) {
-                Ok(a) => got.extend(a.iter().map(|&v| f64::from(v))),
-                Err(err) => failures.push(format!("{rel}: {err}")),
-            }
-        }
+        let got = all_frames(&img, rel, &mut failures, |f| img.display(f, &opts));
         let want = common::load_reference_npy(s(&e, "voi_npy")).1.to_f64();
         // f32 output; lossy files also carry the decoder's ±2 in stored values.
         let tol = if e["lossy"] == Value::Bool(true) {
