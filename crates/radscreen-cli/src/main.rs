@@ -3,7 +3,9 @@
 mod eval;
 mod inspect;
 mod pixels;
+mod screen;
 mod synth;
+mod train;
 
 use std::process::ExitCode;
 
@@ -30,18 +32,33 @@ enum Command {
     Eval(eval::Args),
     /// Write seeded synthetic CT, MR and radiograph DICOM files with manifest.csv and lesions.csv.
     Synth(synth::Args),
+    /// Train the network on a manifest of DICOM files (radscreen synth writes one).
+    Train(train::Args),
+    /// Screen a folder of DICOM files and write a report.
+    Screen(screen::Args),
+    /// Merge shard reports (screen --shard I/N) into one.
+    Merge(screen::MergeArgs),
 }
 
 /// Exit status for usage and configuration errors (clap also uses 2).
 pub const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
+    // burn stages restored optimizer state on its default device; name the CPU one so that
+    // `train --resume` never reaches for a GPU that is not there. Set before any thread starts.
+    if std::env::var_os("BURN_DEVICE").is_none() {
+        // SAFETY: single-threaded at this point (first statement of main).
+        unsafe { std::env::set_var("BURN_DEVICE", "flex") };
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(a) => inspect::run(a),
         Command::Pixels(a) => pixels::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Screen(a) => screen::run(a),
+        Command::Merge(a) => screen::merge(a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,189 @@
+//! `radscreen train`: train the network on a manifest of DICOM files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args as ClapArgs;
+use indicatif::{ProgressBar, ProgressStyle};
+use radscreen::dataset::load_dataset;
+use radscreen::model::{
+    DeviceOptions, DevicePreference, TrainEvent, TrainOptions, select_device, train,
+};
+use radscreen::prepare::default_params;
+
+use crate::{CmdResult, EXIT_USAGE};
+
+#[derive(ClapArgs)]
+pub struct Args {
+    /// manifest.csv (path,frame,...,tumor,fracture,...,split); paths relative to its folder.
+    #[arg(long)]
+    manifest: PathBuf,
+    /// Model folder to write (weights, config.json, train-log.csv, checkpoint/).
+    #[arg(long)]
+    out: PathBuf,
+    /// Lesion positions (default: lesions.csv beside the manifest, if present).
+    #[arg(long)]
+    lesions: Option<PathBuf>,
+    /// auto|gpu|cpu|wgpu|vulkan|flex|ndarray
+    #[arg(long, default_value = "auto")]
+    device: String,
+    /// Allow a software wgpu adapter (lavapipe) for auto/gpu.
+    #[arg(long)]
+    allow_software_gpu: bool,
+    #[arg(long, default_value_t = 14)]
+    epochs: usize,
+    #[arg(long, default_value_t = 16)]
+    batch: usize,
+    #[arg(long, default_value_t = 2e-3)]
+    lr: f64,
+    #[arg(long, default_value_t = 2024)]
+    seed: u64,
+    /// Epochs without improvement of the validation score before stopping.
+    #[arg(long, default_value_t = 4)]
+    patience: usize,
+    /// Side of the square model input in pixels.
+    #[arg(long, default_value_t = 128)]
+    size: usize,
+    /// Model name written to config.json.
+    #[arg(long, default_value = "radscreen-synth")]
+    id: String,
+    /// Continue a killed run from OUT/checkpoint.
+    #[arg(long)]
+    resume: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+pub fn run(a: Args) -> CmdResult {
+    let pref: DevicePreference = match a.device.parse() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("radscreen: error: {e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let opts = TrainOptions::new()
+        .with_epochs(a.epochs)
+        .with_batch_size(a.batch)
+        .with_learning_rate(a.lr)
+        .with_seed(a.seed)
+        .with_patience(a.patience)
+        .with_id(a.id.clone())
+        .with_resume(a.resume);
+    let device =
+        match select_device(&DeviceOptions::new(pref).with_allow_software(a.allow_software_gpu)) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("radscreen: error: {e}");
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+        };
+    let report = device.report();
+    eprintln!(
+        "device: {} ({}){}",
+        report.backend,
+        report.adapter,
+        report
+            .fallback_reason
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default()
+    );
+    let started = Instant::now();
+    let params = default_params(a.size);
+    let bar = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    bar.set_message("decoding");
+    let ds = load_dataset(&a.manifest, a.lesions.as_deref(), &params, &|n, total| {
+        bar.set_length(total as u64);
+        bar.set_position(n as u64);
+    })?;
+    bar.finish_and_clear();
+    eprintln!(
+        "data: {} train, {} val, {} test images (lesion positions: {}), decoded in {:.1} s",
+        ds.train.len(),
+        ds.val.len(),
+        ds.test.len(),
+        if ds.has_lesions { "yes" } else { "no" },
+        started.elapsed().as_secs_f64()
+    );
+    let provenance = serde_json::json!({
+        "manifest": a.manifest.file_name().map(|s| s.to_string_lossy().to_string()),
+        "lesions": ds.has_lesions,
+    });
+    let bar = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} {msg} eta {eta}")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    let mut on_event = |ev: &TrainEvent| match ev {
+        TrainEvent::Step {
+            epoch,
+            step,
+            steps,
+            loss,
+        } => {
+            bar.set_prefix(epoch.to_string());
+            bar.set_length(*steps as u64);
+            bar.set_position(*step as u64);
+            bar.set_message(format!("loss {loss:.4}"));
+        }
+        TrainEvent::Epoch(l) => {
+            let f = |v: &[Option<f64>]| {
+                v.iter()
+                    .map(|x| x.map(|x| format!("{x:.3}")).unwrap_or("-".into()))
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            bar.println(format!(
+                "epoch {:>2}: train loss {:.4}, val loss {:.4}, sensitivity {}, precision {}, AUROC {}, AP {} ({:.0} s)",
+                l.epoch,
+                l.train_loss,
+                l.val_loss,
+                f(&l.sensitivity),
+                f(&l.precision),
+                f(&l.auroc),
+                f(&l.average_precision),
+                l.seconds
+            ));
+            bar.set_position(0);
+        }
+        TrainEvent::Note(n) => bar.println(n.clone()),
+        _ => {}
+    };
+    let summary = train(
+        &ds.train,
+        &ds.val,
+        params,
+        provenance,
+        &a.out,
+        &opts,
+        &device,
+        &mut on_event,
+    )?;
+    bar.finish_and_clear();
+    let cfg = summary.model.config();
+    eprintln!(
+        "wrote {} (best epoch {}, {} parameters, thresholds {:?}) in {:.1} min",
+        a.out.display(),
+        summary.best_epoch,
+        summary.model.num_params(),
+        cfg.thresholds,
+        started.elapsed().as_secs_f64() / 60.0
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,34 @@
+//! radscreen's detection network, written with burn 0.22: a small residual CNN scoring each
+//! image for tumour and fracture, with per-finding class activation maps (where it looked),
+//! device selection with a CPU fallback, inference, training and weight files.
+//!
+//! The model takes plain arrays (`[n, 3, size, size]`, from radscreen-imaging's preprocessing)
+//! and knows nothing of DICOM. Backend choice lives in [`device`] only.
+//!
+//! ```no_run
+//! use radscreen_model::{DeviceOptions, DevicePreference, Model, select_device};
+//! let device = select_device(&DeviceOptions::new(DevicePreference::Auto))?;
+//! let model = Model::shipped(&device.device)?;
+//! let batch = ndarray::Array4::<f32>::zeros((1, 3, model.config().preprocess.size, model.config().preprocess.size));
+//! let predictions = model.predict(batch.view())?;
+//! println!("{:?} on {}", predictions[0].probabilities, device.backend.name());
+//! # Ok::<(), radscreen_model::Error>(())
+//! ```
+
+pub mod augment;
+pub mod device;
+mod error;
+pub mod model;
+pub mod net;
+pub mod train;
+
+pub use augment::Augment;
+pub use device::{
+    Backend, DeviceOptions, DevicePreference, DeviceReport, SelectedDevice, select_device,
+};
+pub use error::{Error, Result};
+pub use model::{FINDINGS, Model, ModelConfig, Prediction, PreprocessParams};
+pub use net::{Net, NetConfig, NetOutput};
+pub use train::{
+    EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,
+};

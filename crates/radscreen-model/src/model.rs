@@ -1,0 +1,301 @@
+//! A trained model: architecture, weights, preprocessing parameters and thresholds, loaded from
+//! a model directory (or the copy shipped inside the crate) and run on a device.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use burn::module::Module;
+use burn::store::{ModuleSnapshot, SafetensorsStore};
+use burn::tensor::activation::sigmoid;
+use burn::tensor::{Device, Tensor, TensorData};
+use ndarray::{Array3, ArrayView4};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::net::{Net, NetConfig};
+
+/// File names inside a model directory.
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+pub const CONFIG_FILE: &str = "config.json";
+
+/// The findings the default network scores, in output order.
+pub const FINDINGS: [&str; 2] = ["tumor", "fracture"];
+
+/// Preprocessing parameters the model was trained with (radscreen-imaging's `Preprocess`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreprocessParams {
+    /// Side of the square input in pixels.
+    pub size: usize,
+    /// CT windows as (center, width) in HU, one per channel.
+    pub ct_windows: [(f32, f32); 3],
+    /// MR normalisation percentiles (low, high).
+    pub mr_percentiles: (f32, f32),
+}
+
+/// config.json: everything but the weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ModelConfig {
+    /// Bumped when the file's meaning changes.
+    pub format: u32,
+    /// A human-readable model name.
+    pub id: String,
+    /// Output names in order.
+    pub findings: Vec<String>,
+    pub net: NetConfig,
+    pub preprocess: PreprocessParams,
+    /// Per-finding decision thresholds on the probability (chosen on the validation split).
+    pub thresholds: BTreeMap<String, f64>,
+    /// Free-form training provenance (data, seed, epochs, validation metrics).
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+impl ModelConfig {
+    /// A new configuration for an untrained network.
+    pub fn new(id: impl Into<String>, net: NetConfig, preprocess: PreprocessParams) -> Self {
+        let findings: Vec<String> = FINDINGS.iter().map(|s| s.to_string()).collect();
+        ModelConfig {
+            format: 1,
+            id: id.into(),
+            thresholds: findings.iter().map(|f| (f.clone(), 0.5)).collect(),
+            findings,
+            net,
+            preprocess,
+            training: serde_json::Value::Null,
+        }
+    }
+
+    fn validate(&self, path: &Path) -> Result<()> {
+        let bad = |r: String| Err(Error::invalid_model(path, r));
+        if self.format != 1 {
+            return bad(format!("unsupported config format {}", self.format));
+        }
+        if self.findings.len() != self.net.findings || self.findings.is_empty() {
+            return bad("findings do not match the network's outputs".into());
+        }
+        let stride = self.net.stride();
+        if self.preprocess.size == 0 || stride == 0 || self.preprocess.size % stride != 0 {
+            return bad(format!(
+                "input size {} is not a multiple of the network stride {stride}",
+                self.preprocess.size
+            ));
+        }
+        for f in &self.findings {
+            match self.thresholds.get(f) {
+                Some(t) if (0.0..=1.0).contains(t) => {}
+                _ => return bad(format!("threshold for '{f}' missing or outside 0..1")),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What the model says about one image.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Prediction {
+    /// Probability per finding (order of [`ModelConfig::findings`]).
+    pub probabilities: Vec<f32>,
+    /// Image-level anomaly score: the largest finding probability.
+    pub anomaly: f32,
+    /// `[findings, size / stride, size / stride]` activation maps as probabilities (0..1),
+    /// over the model input; upsample and map back with the preprocessing transform.
+    pub cam: Array3<f32>,
+}
+
+/// A network with its configuration, ready to run on one device.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) net: Net,
+    config: ModelConfig,
+    sha256: String,
+    device: Device,
+}
+
+/// The shipped default model (trained by `radscreen train` on `radscreen synth` data).
+static SHIPPED_WEIGHTS: &[u8] = include_bytes!("../weights/default/model.safetensors");
+static SHIPPED_CONFIG: &str = include_str!("../weights/default/config.json");
+
+impl Model {
+    /// Wraps a network (used by training).
+    pub(crate) fn from_parts(net: Net, config: ModelConfig, device: Device) -> Self {
+        Model {
+            net,
+            config,
+            sha256: String::new(),
+            device,
+        }
+    }
+
+    /// Loads `DIR/config.json` and `DIR/model.safetensors` onto `device`.
+    ///
+    /// # Errors
+    /// Missing or unreadable files, a config that does not match the weights.
+    pub fn load_dir(dir: &Path, device: &Device) -> Result<Self> {
+        let cpath = dir.join(CONFIG_FILE);
+        let wpath = dir.join(WEIGHTS_FILE);
+        let config = std::fs::read_to_string(&cpath).map_err(|e| Error::io(&cpath, e))?;
+        let weights = std::fs::read(&wpath).map_err(|e| Error::io(&wpath, e))?;
+        Self::from_bytes(&config, weights, &cpath, &wpath, device)
+    }
+
+    /// The default model shipped inside the crate.
+    ///
+    /// # Errors
+    /// Only if the shipped files were damaged at build time.
+    pub fn shipped(device: &Device) -> Result<Self> {
+        let p = PathBuf::from("<shipped>");
+        Self::from_bytes(
+            SHIPPED_CONFIG,
+            SHIPPED_WEIGHTS.to_vec(),
+            &p.join(CONFIG_FILE),
+            &p.join(WEIGHTS_FILE),
+            device,
+        )
+    }
+
+    fn from_bytes(
+        config: &str,
+        weights: Vec<u8>,
+        cpath: &Path,
+        wpath: &Path,
+        device: &Device,
+    ) -> Result<Self> {
+        let config: ModelConfig =
+            serde_json::from_str(config).map_err(|e| Error::invalid_model(cpath, e))?;
+        config.validate(cpath)?;
+        let sha256 = hex(&Sha256::digest(&weights));
+        let mut net = config.net.init(device);
+        let mut store = SafetensorsStore::from_bytes(Some(weights));
+        let applied = net
+            .load_from(&mut store)
+            .map_err(|e| Error::invalid_model(wpath, e))?;
+        if !applied.errors.is_empty() || !applied.missing.is_empty() {
+            return Err(Error::invalid_model(
+                wpath,
+                format!(
+                    "weights do not fit the architecture in config.json: {} missing, {} errors{}",
+                    applied.missing.len(),
+                    applied.errors.len(),
+                    applied
+                        .errors
+                        .first()
+                        .map(|e| format!(" (first: {e:?})"))
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        Ok(Model {
+            net: net.valid(),
+            config,
+            sha256,
+            device: device.clone(),
+        })
+    }
+
+    /// Writes `DIR/config.json` and `DIR/model.safetensors` (creating DIR).
+    ///
+    /// # Errors
+    /// File system errors.
+    pub fn save_dir(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let wpath = dir.join(WEIGHTS_FILE);
+        let mut store = SafetensorsStore::from_bytes(None);
+        self.net
+            .save_into(&mut store)
+            .map_err(|e| Error::invalid_model(&wpath, e))?;
+        let bytes = store
+            .get_bytes()
+            .map_err(|e| Error::invalid_model(&wpath, e))?;
+        write_atomic(&wpath, &bytes)?;
+        let cpath = dir.join(CONFIG_FILE);
+        let json = serde_json::to_string_pretty(&self.config)
+            .map_err(|e| Error::invalid_model(&cpath, e))?;
+        write_atomic(&cpath, json.as_bytes())
+    }
+
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+    pub(crate) fn config_mut(&mut self) -> &mut ModelConfig {
+        &mut self.config
+    }
+    /// SHA-256 of the weight file (hex); empty for a model still in training.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+    /// Number of parameters.
+    pub fn num_params(&self) -> usize {
+        self.net.num_params()
+    }
+
+    /// Scores a batch of preprocessed images.
+    ///
+    /// # Shapes
+    /// `batch`: `[n, in_channels, size, size]`, values as radscreen-imaging's preprocessing
+    /// produces them.
+    ///
+    /// # Errors
+    /// A wrongly shaped or non-finite input, or a backend failure.
+    pub fn predict(&self, batch: ArrayView4<f32>) -> Result<Vec<Prediction>> {
+        let (n, c, h, w) = batch.dim();
+        let size = self.config.preprocess.size;
+        if c != self.config.net.in_channels || h != size || w != size {
+            return Err(Error::InvalidInput(format!(
+                "expected [n, {}, {size}, {size}], got [{n}, {c}, {h}, {w}]",
+                self.config.net.in_channels
+            )));
+        }
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        if batch.iter().any(|v| !v.is_finite()) {
+            return Err(Error::InvalidInput("non-finite input value".into()));
+        }
+        let data = TensorData::new(batch.iter().copied().collect::<Vec<f32>>(), [n, c, h, w]);
+        let input = Tensor::<4>::from_data(data, &self.device);
+        let out = self.net.forward(input, self.config.net.pool_sharpness);
+        let probs = read_f32(sigmoid(out.logits))?;
+        let cam = sigmoid(out.cam);
+        let [_, f, ch, cw] = cam.dims();
+        let cam = read_f32(cam)?;
+        let per = f * ch * cw;
+        Ok((0..n)
+            .map(|i| {
+                let p = probs[i * f..(i + 1) * f].to_vec();
+                let anomaly = p.iter().copied().fold(0.0f32, f32::max);
+                let map = Array3::from_shape_vec((f, ch, cw), cam[i * per..(i + 1) * per].to_vec())
+                    .expect("length checked by construction");
+                Prediction {
+                    probabilities: p,
+                    anomaly,
+                    cam: map,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Reads a float tensor back as f32 (whatever the device's float type).
+pub(crate) fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
+    t.try_into_data_as::<f32>()
+        .map_err(|e| Error::Backend(format!("{e:?}")))?
+        .try_to_vec::<f32>()
+        .map_err(|e| Error::Backend(format!("{e:?}")))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}

@@ -1,0 +1,160 @@
+//! The network: a small residual CNN whose last layer is a per-finding 1×1 convolution, so its
+//! output is a class activation map (CAM) per finding; the image-level logit is a
+//! log-sum-exp pooling of that map (a smooth maximum: one small lesion is enough to flag an
+//! image, which plain average pooling would dilute).
+
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
+use burn::prelude::*;
+use burn::tensor::activation::relu;
+use serde::{Deserialize, Serialize};
+
+/// Architecture hyper-parameters (saved in config.json beside the weights).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NetConfig {
+    /// Input channels (radscreen-imaging's `CHANNELS`).
+    pub in_channels: usize,
+    /// Channels of the stem convolution (full resolution).
+    pub stem_channels: usize,
+    /// (output channels, stride) of each residual block.
+    pub blocks: Vec<(usize, usize)>,
+    /// Number of findings (outputs).
+    pub findings: usize,
+    /// Sharpness of the log-sum-exp pooling (large: max pooling; small: average pooling).
+    pub pool_sharpness: f32,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            in_channels: 3,
+            stem_channels: 16,
+            blocks: vec![(24, 2), (48, 2), (64, 2), (64, 1)],
+            findings: 2,
+            pool_sharpness: 4.0,
+        }
+    }
+}
+
+impl NetConfig {
+    /// Total stride from the input to the activation map.
+    pub fn stride(&self) -> usize {
+        self.blocks.iter().map(|b| b.1).product()
+    }
+
+    /// Builds the network with freshly initialised weights on `device`.
+    pub fn init(&self, device: &Device) -> Net {
+        let mut blocks = Vec::with_capacity(self.blocks.len());
+        let mut channels = self.stem_channels;
+        for &(out, stride) in &self.blocks {
+            blocks.push(Block::new(channels, out, stride, device));
+            channels = out;
+        }
+        Net {
+            stem: ConvBn::new(self.in_channels, self.stem_channels, 3, 1, device),
+            blocks,
+            head: Conv2dConfig::new([channels, self.findings], [1, 1]).init(device),
+        }
+    }
+}
+
+#[derive(Module, Debug)]
+pub(crate) struct ConvBn {
+    conv: Conv2d,
+    bn: BatchNorm,
+}
+
+impl ConvBn {
+    fn new(cin: usize, cout: usize, kernel: usize, stride: usize, device: &Device) -> Self {
+        let pad = kernel / 2;
+        ConvBn {
+            conv: Conv2dConfig::new([cin, cout], [kernel, kernel])
+                .with_stride([stride, stride])
+                .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+                // BatchNorm follows: a bias would be cancelled by its mean.
+                .with_bias(false)
+                .init(device),
+            bn: BatchNormConfig::new(cout).init(device),
+        }
+    }
+
+    /// # Shapes
+    /// `[batch, cin, h, w]` -> `[batch, cout, h / stride, w / stride]`
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.bn.forward(self.conv.forward(x))
+    }
+}
+
+/// A basic residual block (two 3×3 convolutions) with a 1×1 projection when the shape changes.
+#[derive(Module, Debug)]
+pub(crate) struct Block {
+    a: ConvBn,
+    b: ConvBn,
+    skip: Option<ConvBn>,
+}
+
+impl Block {
+    fn new(cin: usize, cout: usize, stride: usize, device: &Device) -> Self {
+        Block {
+            a: ConvBn::new(cin, cout, 3, stride, device),
+            b: ConvBn::new(cout, cout, 3, 1, device),
+            skip: (cin != cout || stride != 1).then(|| ConvBn::new(cin, cout, 1, stride, device)),
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let y = self.b.forward(relu(self.a.forward(x.clone())));
+        let s = match &self.skip {
+            Some(p) => p.forward(x),
+            None => x,
+        };
+        relu(y + s)
+    }
+}
+
+/// The detection network.
+#[derive(Module, Debug)]
+pub struct Net {
+    stem: ConvBn,
+    blocks: Vec<Block>,
+    head: Conv2d,
+}
+
+/// What the network computes for a batch.
+#[derive(Debug, Clone)]
+pub struct NetOutput {
+    /// `[batch, findings]` image-level logits.
+    pub logits: Tensor<2>,
+    /// `[batch, findings, h / stride, w / stride]` activation-map logits.
+    pub cam: Tensor<4>,
+}
+
+impl Net {
+    /// Runs the network.
+    ///
+    /// # Shapes
+    /// `input`: `[batch, in_channels, h, w]` (h and w multiples of the stride).
+    pub fn forward(&self, input: Tensor<4>, pool_sharpness: f32) -> NetOutput {
+        let mut x = relu(self.stem.forward(input));
+        for block in &self.blocks {
+            x = block.forward(x);
+        }
+        let cam = self.head.forward(x); // [batch, findings, h', w']
+        let [b, f, h, w] = cam.dims();
+        let flat = cam.clone().reshape([b, f, h * w]);
+        // log-mean-exp with the maximum factored out (no overflow): m + log(mean(exp(r(x-m))))/r
+        let m = flat.clone().max_dim(2).detach(); // [b, f, 1]
+        let lse = (flat - m.clone())
+            .mul_scalar(pool_sharpness)
+            .exp()
+            .mean_dim(2)
+            .log()
+            .div_scalar(pool_sharpness)
+            + m;
+        NetOutput {
+            logits: lse.reshape([b, f]),
+            cam,
+        }
+    }
+}

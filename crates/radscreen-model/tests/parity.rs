@@ -1,0 +1,137 @@
+//! The same weights and input give the same probabilities on every backend this build has
+//! (flex, ndarray with its feature, wgpu where an adapter exists — Mesa's lavapipe in CI), and
+//! device selection falls back to the CPU instead of panicking where there is no GPU.
+
+use ndarray::Array4;
+use radscreen_model::{Backend, DeviceOptions, DevicePreference, Model, Prediction, select_device};
+
+/// A deterministic batch with bright blobs and lines on a textured background.
+fn batch(n: usize, size: usize) -> Array4<f32> {
+    Array4::from_shape_fn((n, 3, size, size), |(b, c, r, col)| {
+        let (y, x) = (r as f32, col as f32);
+        let bg = 0.3 + 0.1 * ((x * 0.37 + y * 0.11 + b as f32).sin() * (y * 0.23).cos());
+        let (cy, cx) = (20.0 + 17.0 * b as f32 % 80.0, 30.0 + 23.0 * b as f32 % 70.0);
+        let blob = if (y - cy).hypot(x - cx) < 6.0 {
+            0.4
+        } else {
+            0.0
+        };
+        let line = if (x - 0.5 * y - 10.0 * b as f32).abs() < 1.0 {
+            0.3
+        } else {
+            0.0
+        };
+        (bg + blob + line) * (1.0 - 0.1 * c as f32)
+    })
+}
+
+fn max_diff(a: &[Prediction], b: &[Prediction]) -> f32 {
+    let mut d = 0.0f32;
+    for (p, q) in a.iter().zip(b) {
+        for (x, y) in p.probabilities.iter().zip(&q.probabilities) {
+            d = d.max((x - y).abs());
+        }
+        for (x, y) in p.cam.iter().zip(&q.cam) {
+            d = d.max((x - y).abs());
+        }
+    }
+    d
+}
+
+fn run(pref: DevicePreference, allow_software: bool) -> Option<(Backend, Vec<Prediction>)> {
+    let d = select_device(&DeviceOptions::new(pref).with_allow_software(allow_software)).ok()?;
+    let model = Model::shipped(&d.device).expect("shipped weights load");
+    let size = model.config().preprocess.size;
+    Some((
+        d.backend,
+        model.predict(batch(4, size).view()).expect("predict"),
+    ))
+}
+
+#[test]
+fn backends_agree_to_1e4() {
+    let (_, flex) = run(DevicePreference::Flex, false).unwrap();
+    assert_eq!(flex.len(), 4);
+    assert!(
+        flex.iter()
+            .all(|p| p.probabilities.iter().all(|v| (0.0..=1.0).contains(v)))
+    );
+
+    #[cfg(feature = "ndarray")]
+    {
+        let (b, nd) = run(DevicePreference::Ndarray, false).expect("ndarray backend");
+        assert_eq!(b, Backend::Ndarray);
+        let d = max_diff(&flex, &nd);
+        eprintln!("flex vs ndarray: max abs difference {d:e}");
+        assert!(d <= 1e-4, "flex vs ndarray differ by {d}");
+    }
+
+    match run(DevicePreference::Wgpu, true) {
+        Some((b, gpu)) => {
+            assert_eq!(b, Backend::Wgpu);
+            let d = max_diff(&flex, &gpu);
+            eprintln!("flex vs wgpu: max abs difference {d:e}");
+            assert!(d <= 1e-4, "flex vs wgpu differ by {d}");
+        }
+        None => {
+            // CI installs Mesa's lavapipe and sets this: there, no adapter is a failure.
+            assert!(
+                std::env::var_os("RADSCREEN_REQUIRE_WGPU").is_none(),
+                "RADSCREEN_REQUIRE_WGPU is set but no wgpu adapter was found"
+            );
+            // No Vulkan at all: auto must fall back to the CPU and say why.
+            let auto = select_device(&DeviceOptions::new(DevicePreference::Auto)).unwrap();
+            assert_eq!(auto.backend, Backend::Flex);
+            assert!(auto.fallback_reason.is_some());
+            let gpu = select_device(&DeviceOptions::new(DevicePreference::Gpu));
+            assert!(gpu.is_err());
+        }
+    }
+}
+
+#[test]
+fn auto_rejects_a_software_adapter_and_reports_why() {
+    let auto = select_device(&DeviceOptions::new(DevicePreference::Auto)).unwrap();
+    let report = auto.report();
+    eprintln!("auto: {report:?}");
+    if auto.backend.is_cpu() {
+        assert!(
+            report.fallback_reason.is_some(),
+            "a CPU fallback must say why"
+        );
+    } else {
+        let name = report.adapter.to_ascii_lowercase();
+        assert!(
+            !name.contains("llvmpipe") && !name.contains("lavapipe"),
+            "auto took a software adapter"
+        );
+    }
+    // explicit CPU choices never fall back
+    let flex = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
+    assert!(flex.fallback_reason.is_none());
+}
+
+#[test]
+fn wrong_input_shapes_are_errors_not_panics() {
+    let d = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
+    let model = Model::shipped(&d.device).unwrap();
+    assert!(
+        model
+            .predict(Array4::<f32>::zeros((1, 3, 17, 17)).view())
+            .is_err()
+    );
+    assert!(
+        model
+            .predict(Array4::<f32>::zeros((1, 1, 128, 128)).view())
+            .is_err()
+    );
+    let mut nan = Array4::<f32>::zeros((1, 3, 128, 128));
+    nan[[0, 0, 0, 0]] = f32::NAN;
+    assert!(model.predict(nan.view()).is_err());
+    assert!(
+        model
+            .predict(Array4::<f32>::zeros((0, 3, 128, 128)).view())
+            .unwrap()
+            .is_empty()
+    );
+}

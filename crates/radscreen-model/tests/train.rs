@@ -1,0 +1,211 @@
+//! Training on tiny in-memory data: it learns, it is reproducible with a seed on the CPU, and a
+//! run resumed from its checkpoint finishes with a valid model.
+
+use ndarray::Array3;
+use radscreen_model::{
+    Augment, DeviceOptions, DevicePreference, Model, PreprocessParams, TrainEvent, TrainLesion,
+    TrainOptions, TrainSample, select_device, train,
+};
+
+const SIZE: usize = 32;
+
+fn params() -> PreprocessParams {
+    PreprocessParams {
+        size: SIZE,
+        ct_windows: [(40.0, 400.0), (500.0, 2000.0), (-600.0, 1500.0)],
+        mr_percentiles: (1.0, 99.0),
+    }
+}
+
+/// Positive images carry a bright disc (finding 0) or a bright bar (finding 1).
+fn samples(n: usize, offset: usize) -> Vec<TrainSample> {
+    (0..n)
+        .map(|i| {
+            let k = i + offset;
+            let (tumor, fracture) = (k % 2 == 0, k % 3 == 0);
+            let (cy, cx) = (8.0 + (k * 7 % 16) as f32, 8.0 + (k * 5 % 16) as f32);
+            let input = Array3::from_shape_fn((3, SIZE, SIZE), |(_, r, c)| {
+                let (y, x) = (r as f32, c as f32);
+                let mut v = 0.2 + 0.05 * ((x + k as f32) * 0.7).sin();
+                if tumor && (y - cy).hypot(x - cx) < 3.0 {
+                    v += 0.6;
+                }
+                if fracture && (x - 24.0).abs() < 1.0 && (4.0..28.0).contains(&y) {
+                    v += 0.6;
+                }
+                v
+            });
+            let mut lesions = Vec::new();
+            if tumor {
+                lesions.push(TrainLesion {
+                    finding: 0,
+                    row: cy,
+                    col: cx,
+                    radius: 3.0,
+                });
+            }
+            if fracture {
+                lesions.push(TrainLesion {
+                    finding: 1,
+                    row: 16.0,
+                    col: 24.0,
+                    radius: 3.0,
+                });
+            }
+            TrainSample {
+                input,
+                labels: vec![tumor, fracture],
+                lesions: Some(lesions),
+            }
+        })
+        .collect()
+}
+
+fn opts(epochs: usize) -> TrainOptions {
+    TrainOptions::new()
+        .with_epochs(epochs)
+        .with_batch_size(8)
+        .with_seed(11)
+        .with_patience(10)
+        .with_augment(Augment::none())
+}
+
+fn out_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("radscreen-train-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn learns_reproducibly_and_resumes() {
+    let device = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
+    let (tr, va) = (samples(48, 0), samples(24, 100));
+    let mut events = 0;
+    let a = train(
+        &tr,
+        &va,
+        params(),
+        serde_json::json!({}),
+        &out_dir("a"),
+        &opts(6),
+        &device,
+        &mut |_| events += 1,
+    )
+    .unwrap();
+    assert!(events > 6);
+    let last = a.log.last().unwrap();
+    assert!(
+        last.train_loss < a.log[0].train_loss,
+        "loss did not fall: {:?}",
+        a.log
+    );
+    assert!(
+        last.auroc.iter().all(|v| v.unwrap() > 0.9),
+        "did not learn: {last:?}"
+    );
+
+    // same seed, same data: the same weights (bit for bit on the CPU)
+    let b = train(
+        &tr,
+        &va,
+        params(),
+        serde_json::json!({}),
+        &out_dir("b"),
+        &opts(6),
+        &device,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(a.model.sha256(), b.model.sha256());
+
+    // a run stopped after 3 epochs and resumed reaches the full epoch count
+    let dir = out_dir("c");
+    train(
+        &tr,
+        &va,
+        params(),
+        serde_json::json!({}),
+        &dir,
+        &opts(3),
+        &device,
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut notes = Vec::new();
+    let c = train(
+        &tr,
+        &va,
+        params(),
+        serde_json::json!({}),
+        &dir,
+        &opts(6).with_resume(true),
+        &device,
+        &mut |e| {
+            if let TrainEvent::Note(n) = e {
+                notes.push(n.clone())
+            }
+        },
+    )
+    .unwrap();
+    assert!(
+        notes.iter().any(|n| n.contains("resumed after epoch 3")),
+        "{notes:?}"
+    );
+    assert_eq!(c.log.len(), 6);
+    assert_eq!(
+        c.log.iter().map(|l| l.epoch).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5, 6]
+    );
+    let loaded = Model::load_dir(&dir, &device.device).unwrap();
+    assert_eq!(loaded.config().findings, vec!["tumor", "fracture"]);
+    assert!(
+        loaded
+            .config()
+            .thresholds
+            .values()
+            .all(|t| (0.0..=1.0).contains(t))
+    );
+}
+
+#[test]
+fn invalid_options_fail_before_training() {
+    let device = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
+    let tr = samples(4, 0);
+    let r = train(
+        &tr,
+        &tr,
+        params(),
+        serde_json::Value::Null,
+        &out_dir("bad"),
+        &opts(0),
+        &device,
+        &mut |_| {},
+    );
+    assert!(r.is_err());
+    let r = train(
+        &tr,
+        &[],
+        params(),
+        serde_json::Value::Null,
+        &out_dir("bad2"),
+        &opts(1),
+        &device,
+        &mut |_| {},
+    );
+    assert!(r.is_err());
+    let mut p = params();
+    p.size = 30; // not a multiple of the stride
+    assert!(
+        train(
+            &tr,
+            &tr,
+            p,
+            serde_json::Value::Null,
+            &out_dir("bad3"),
+            &opts(1),
+            &device,
+            &mut |_| {}
+        )
+        .is_err()
+    );
+}

@@ -1,0 +1,449 @@
+//! The report folder: findings.csv, predicted_lesions.csv, studies.csv, heatmaps/*.png,
+//! report.html and run.json.
+//!
+//! While a run is going, rows are appended to `.partial/` and flushed every few seconds; the
+//! finished files are written at the end through a temporary file and a rename. A crash leaves
+//! `.partial/` consistent up to its last complete line, and `--resume` keeps every file whose
+//! rows are complete and redoes the rest.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use image::{Rgb, RgbImage};
+use serde::Serialize;
+
+use super::rows::{self, Row, Status, complete_files};
+use super::{FileResult, FrameMaps, PredictedLesion};
+use crate::error::{Error, Result};
+
+pub const PARTIAL: &str = ".partial";
+const LESION_HEADER: &str = "path,frame,finding,row,col,score,radius_px\n";
+
+/// Appends results to a report folder's `.partial/` files.
+pub struct ReportWriter {
+    dir: PathBuf,
+    findings: Vec<String>,
+    keep_phi: bool,
+    rows: std::io::BufWriter<std::fs::File>,
+    lesions: std::io::BufWriter<std::fs::File>,
+    last_flush: Instant,
+}
+
+impl ReportWriter {
+    /// Opens `dir` for a run. With `resume`, keeps the complete files of an earlier run and
+    /// returns their paths; without it, refuses a folder that already holds a report.
+    ///
+    /// # Errors
+    /// A folder holding a report (without `resume`), files that cannot be written.
+    pub fn open(
+        dir: &Path,
+        findings: &[String],
+        keep_phi: bool,
+        resume: bool,
+    ) -> Result<(Self, HashSet<String>)> {
+        let partial = dir.join(PARTIAL);
+        let final_rows = dir.join("findings.csv");
+        let has_partial = partial.join("findings.csv").exists();
+        if !resume && has_partial {
+            return Err(Error::option(
+                "out",
+                format!(
+                    "{} holds an interrupted run: pass --resume to continue it, or choose another folder",
+                    dir.display()
+                ),
+            ));
+        }
+        if !resume && final_rows.exists() {
+            // A finished report is replaced: its heatmaps go so that none is left stale.
+            let h = dir.join("heatmaps");
+            if h.exists() {
+                std::fs::remove_dir_all(&h).map_err(|e| Error::io(&h, e))?;
+            }
+        }
+        std::fs::create_dir_all(dir.join("heatmaps")).map_err(|e| Error::io(dir, e))?;
+        std::fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+        let mut kept: Vec<Row> = Vec::new();
+        let mut kept_lesions = String::new();
+        let mut done = HashSet::new();
+        if resume {
+            // A finished report is resumed from its final files, an interrupted one from .partial.
+            let (src_rows, src_les) = if has_partial {
+                (
+                    partial.join("findings.csv"),
+                    partial.join("predicted_lesions.csv"),
+                )
+            } else {
+                (final_rows.clone(), dir.join("predicted_lesions.csv"))
+            };
+            if src_rows.exists() {
+                let (k, d) = complete_files(rows::read_file(&src_rows, findings)?);
+                kept = k;
+                done = d;
+            }
+            if let Ok(text) = std::fs::read_to_string(&src_les) {
+                let end = text.rfind('\n').map_or(0, |i| i + 1);
+                for line in text[..end].lines().skip(1) {
+                    if let Some(p) = first_field(line)
+                        && done.contains(&p)
+                    {
+                        kept_lesions.push_str(line);
+                        kept_lesions.push('\n');
+                    }
+                }
+            }
+        }
+        let rows_path = partial.join("findings.csv");
+        let mut bytes = rows::to_csv_header(findings, keep_phi);
+        bytes.extend(rows::to_csv(&kept, keep_phi));
+        rows::write_atomic(&rows_path, &bytes)?;
+        let les_path = partial.join("predicted_lesions.csv");
+        rows::write_atomic(
+            &les_path,
+            format!("{LESION_HEADER}{kept_lesions}").as_bytes(),
+        )?;
+        let append = |p: &Path| {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(p)
+                .map(std::io::BufWriter::new)
+                .map_err(|e| Error::io(p, e))
+        };
+        Ok((
+            ReportWriter {
+                dir: dir.to_path_buf(),
+                findings: findings.to_vec(),
+                keep_phi,
+                rows: append(&rows_path)?,
+                lesions: append(&les_path)?,
+                last_flush: Instant::now(),
+            },
+            done,
+        ))
+    }
+
+    /// Records one file's result (heatmaps written now, rows flushed every two seconds).
+    ///
+    /// # Errors
+    /// Write failures.
+    pub fn add(&mut self, mut res: FileResult) -> Result<()> {
+        for maps in &res.maps {
+            let names = write_heatmaps(&self.dir, &res.rows[0].path, maps, &self.findings)?;
+            if let Some(row) = res.rows.iter_mut().find(|r| r.frame == maps.frame) {
+                row.heatmap = names.join(";");
+            }
+        }
+        let p = self.dir.join(PARTIAL);
+        self.rows
+            .write_all(&rows::to_csv(&res.rows, self.keep_phi))
+            .map_err(|e| Error::io(&p, e))?;
+        for l in &res.lesions {
+            writeln!(self.lesions, "{}", lesion_line(l)).map_err(|e| Error::io(&p, e))?;
+        }
+        if self.last_flush.elapsed().as_secs_f64() > 2.0 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Pushes buffered rows to disk.
+    ///
+    /// # Errors
+    /// Write failures.
+    pub fn flush(&mut self) -> Result<()> {
+        let p = self.dir.join(PARTIAL);
+        // Lesions first: a lesion line whose file's rows are not yet on disk is dropped on resume.
+        self.lesions.flush().map_err(|e| Error::io(&p, e))?;
+        self.rows.flush().map_err(|e| Error::io(&p, e))?;
+        self.last_flush = Instant::now();
+        Ok(())
+    }
+
+    /// Flushes and returns the folder (for [`finish`]).
+    ///
+    /// # Errors
+    /// Write failures.
+    pub fn close(mut self) -> Result<PathBuf> {
+        self.flush()?;
+        Ok(self.dir)
+    }
+}
+
+fn first_field(line: &str) -> Option<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes());
+    r.records().next()?.ok()?.get(0).map(String::from)
+}
+
+fn lesion_line(l: &PredictedLesion) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_record([
+        l.path.clone(),
+        l.frame.to_string(),
+        l.finding.clone(),
+        format!("{:.2}", l.row),
+        format!("{:.2}", l.col),
+        format!("{:.6}", l.score),
+        format!("{:.2}", l.radius_px),
+    ]);
+    let s = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    s.trim_end().to_string()
+}
+
+/// File stem for a file's heatmaps: a hash of its relative path (names carry no PHI).
+fn stem(rel: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(rel.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes one overlay PNG per flagged finding; returns their paths relative to the report.
+fn write_heatmaps(
+    dir: &Path,
+    rel: &str,
+    m: &FrameMaps,
+    findings: &[String],
+) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for &f in &m.flagged {
+        let name = format!("heatmaps/{}_{}_{}.png", stem(rel), m.frame, findings[f]);
+        let img = overlay(&m.image, m.maps.index_axis(ndarray::Axis(0), f));
+        let path = dir.join(&name);
+        img.save(&path)
+            .map_err(|e| Error::io(&path, std::io::Error::other(e.to_string())))?;
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// The image in grey beside the same image with the map blended over it in red-yellow, at
+/// least 256 px tall (nearest-neighbour enlargement keeps pixels honest).
+pub fn overlay(image: &ndarray::Array2<f32>, map: ndarray::ArrayView2<f32>) -> RgbImage {
+    let (h, w) = image.dim();
+    let k = (256 / h.max(1)).max(1) as u32;
+    let (oh, ow) = (h as u32 * k, w as u32 * k);
+    let mut out = RgbImage::new(ow * 2 + 4, oh);
+    for y in 0..oh {
+        for x in 0..ow {
+            let (r, c) = ((y / k) as usize, (x / k) as usize);
+            let g = (image[[r, c]].clamp(0.0, 1.0) * 255.0) as u8;
+            out.put_pixel(x, y, Rgb([g, g, g]));
+            let a = map[[r, c]].clamp(0.0, 1.0);
+            let alpha = (a - 0.2).max(0.0) / 0.8 * 0.7; // faint activations stay transparent
+            let heat = [255.0, 255.0 * a, 0.0];
+            let px = |i: usize| (g as f32 * (1.0 - alpha) + heat[i] * alpha) as u8;
+            out.put_pixel(ow + 4 + x, y, Rgb([px(0), px(1), px(2)]));
+        }
+    }
+    out
+}
+
+/// run.json's contents.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct RunInfo {
+    pub version: String,
+    pub model: serde_json::Value,
+    pub device: serde_json::Value,
+    pub thresholds: BTreeMap<String, f64>,
+    pub counts: Counts,
+    pub timings: serde_json::Value,
+    #[serde(default)]
+    pub shard: Option<String>,
+    #[serde(default)]
+    pub findings: Vec<String>,
+    #[serde(default)]
+    pub keep_phi: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Counts {
+    pub files: u64,
+    pub ok: u64,
+    pub skipped: u64,
+    pub error: u64,
+    /// Frames scored (ok rows).
+    pub images: u64,
+    pub flagged: BTreeMap<String, u64>,
+}
+
+/// Counts over rows (a file counts once, as error if any of its rows failed, else ok/skipped).
+pub fn count(rows: &[Row], findings: &[String]) -> Counts {
+    let mut by_file: BTreeMap<&str, Status> = BTreeMap::new();
+    let mut c = Counts::default();
+    for r in rows {
+        let e = by_file.entry(&r.path).or_insert(r.status);
+        if r.status == Status::Error {
+            *e = Status::Error;
+        }
+        if r.status == Status::Ok {
+            c.images += 1;
+        }
+        for (f, name) in findings.iter().enumerate() {
+            if r.flags.get(f).copied().flatten() == Some(true) {
+                *c.flagged.entry(name.clone()).or_default() += 1;
+            } else {
+                c.flagged.entry(name.clone()).or_default();
+            }
+        }
+    }
+    c.files = by_file.len() as u64;
+    for s in by_file.values() {
+        match s {
+            Status::Ok => c.ok += 1,
+            Status::Skipped => c.skipped += 1,
+            Status::Error => c.error += 1,
+        }
+    }
+    c
+}
+
+/// Writes the finished report from complete rows and lesion lines: findings.csv (sorted by
+/// path and frame), predicted_lesions.csv, studies.csv, report.html and run.json.
+///
+/// # Errors
+/// Write failures.
+pub fn finish(
+    dir: &Path,
+    mut rows: Vec<Row>,
+    lesion_lines: Vec<String>,
+    run: &RunInfo,
+) -> Result<()> {
+    rows.sort_by(|a, b| (a.path.as_str(), a.frame).cmp(&(b.path.as_str(), b.frame)));
+    rows::write_file(
+        &dir.join("findings.csv"),
+        &rows,
+        &run.findings,
+        run.keep_phi,
+    )?;
+    let mut lesions = lesion_lines;
+    lesions.sort();
+    let mut text = String::from(LESION_HEADER);
+    for l in lesions {
+        text.push_str(&l);
+        text.push('\n');
+    }
+    rows::write_atomic(&dir.join("predicted_lesions.csv"), text.as_bytes())?;
+    rows::write_atomic(&dir.join("studies.csv"), &studies_csv(&rows, &run.findings))?;
+    rows::write_atomic(
+        &dir.join("report.html"),
+        super::html::render(&rows, run).as_bytes(),
+    )?;
+    let json = serde_json::to_string_pretty(run).map_err(|e| Error::report(dir, e.to_string()))?;
+    rows::write_atomic(&dir.join("run.json"), json.as_bytes())?;
+    let partial = dir.join(PARTIAL);
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+    }
+    Ok(())
+}
+
+/// Reads `.partial/` (or the final files) of a report folder: complete rows and lesion lines.
+///
+/// # Errors
+/// Unreadable or malformed files.
+pub fn read_report(dir: &Path, findings: &[String]) -> Result<(Vec<Row>, Vec<String>)> {
+    let partial = dir.join(PARTIAL);
+    let (rp, lp) = if partial.join("findings.csv").exists() {
+        (
+            partial.join("findings.csv"),
+            partial.join("predicted_lesions.csv"),
+        )
+    } else {
+        (dir.join("findings.csv"), dir.join("predicted_lesions.csv"))
+    };
+    let (rows, done) = complete_files(rows::read_file(&rp, findings)?);
+    let text = std::fs::read_to_string(&lp).unwrap_or_default();
+    let end = text.rfind('\n').map_or(0, |i| i + 1);
+    let lines = text[..end]
+        .lines()
+        .skip(1)
+        .filter(|l| first_field(l).is_some_and(|p| done.contains(&p)))
+        .map(String::from)
+        .collect();
+    Ok((rows, lines))
+}
+
+/// Per series and per study: image counts and the highest score per finding (a series or study
+/// is flagged when any of its images is).
+fn studies_csv(rows: &[Row], findings: &[String]) -> Vec<u8> {
+    #[derive(Default)]
+    struct Agg {
+        modality: String,
+        images: u64,
+        max: Vec<f32>,
+        flag: Vec<bool>,
+    }
+    let mut series: BTreeMap<(String, String), Agg> = BTreeMap::new();
+    let mut studies: BTreeMap<String, Agg> = BTreeMap::new();
+    let nf = findings.len();
+    for r in rows.iter().filter(|r| r.status == Status::Ok) {
+        let study = if r.study_key.is_empty() {
+            "-".to_string()
+        } else {
+            r.study_key.clone()
+        };
+        for agg in [
+            series
+                .entry((study.clone(), r.series_key.clone()))
+                .or_default(),
+            studies.entry(study.clone()).or_default(),
+        ] {
+            if agg.max.is_empty() {
+                agg.max = vec![0.0; nf];
+                agg.flag = vec![false; nf];
+            }
+            if agg.modality.is_empty() {
+                agg.modality = r.modality.clone();
+            } else if agg.modality != r.modality
+                && !agg.modality.split('/').any(|m| m == r.modality)
+            {
+                agg.modality = format!("{}/{}", agg.modality, r.modality);
+            }
+            agg.images += 1;
+            for f in 0..nf {
+                agg.max[f] = agg.max[f].max(r.scores[f].unwrap_or(0.0));
+                agg.flag[f] |= r.flags[f] == Some(true);
+            }
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head: Vec<String> = ["level", "study_key", "series_key", "modality", "images"]
+        .map(String::from)
+        .to_vec();
+    head.extend(findings.iter().map(|f| format!("score_{f}")));
+    head.extend(findings.iter().map(|f| format!("flag_{f}")));
+    let _ = w.write_record(&head);
+    let mut put = |level: &str, study: &str, series: &str, a: &Agg| {
+        let mut rec = vec![
+            level.to_string(),
+            study.to_string(),
+            series.to_string(),
+            a.modality.clone(),
+            a.images.to_string(),
+        ];
+        rec.extend(a.max.iter().map(|v| format!("{v:.6}")));
+        rec.extend(
+            a.flag
+                .iter()
+                .map(|&b| if b { "1" } else { "0" }.to_string()),
+        );
+        let _ = w.write_record(&rec);
+    };
+    for (study, a) in &studies {
+        put("study", study, "", a);
+        for ((s, se), b) in series.range((study.clone(), String::new())..) {
+            if s != study {
+                break;
+            }
+            put("series", s, se, b);
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}

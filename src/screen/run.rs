@@ -1,0 +1,249 @@
+//! A whole screening run into a report folder (what `radscreen screen` does), and the merge of
+//! shard reports (`radscreen merge`).
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::report::{self, ReportWriter, RunInfo};
+use super::rows::{Row, Status};
+use super::{FileResult, Screener, in_shard, walk};
+use crate::error::{Error, Result};
+
+/// Where and how a run writes its report.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ReportOptions {
+    pub out: PathBuf,
+    /// Continue an interrupted run in `out`.
+    pub resume: bool,
+    /// Take shard `.0` of `.1` (0-based).
+    pub shard: Option<(u32, u32)>,
+}
+
+impl ReportOptions {
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        ReportOptions {
+            out: out.into(),
+            ..Self::default()
+        }
+    }
+    pub fn with_resume(mut self, r: bool) -> Self {
+        self.resume = r;
+        self
+    }
+    pub fn with_shard(mut self, shard: Option<(u32, u32)>) -> Self {
+        self.shard = shard;
+        self
+    }
+}
+
+/// Parses `I/N` (0 ≤ I < N).
+///
+/// # Errors
+/// Anything else.
+pub fn parse_shard(s: &str) -> Result<(u32, u32)> {
+    let bad = || Error::option("shard", format!("'{s}' is not I/N with 0 <= I < N"));
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u32, u32) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// Progress of a run.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Files finished in this run (resumed ones excluded).
+    pub done: u64,
+    /// Files this run has to do.
+    pub total: u64,
+    /// Files already complete from an earlier run.
+    pub resumed: u64,
+    pub errors: u64,
+    pub flagged: u64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RunOutcome {
+    pub info: RunInfo,
+    pub stats: super::ScreenStats,
+}
+
+/// Screens `root` into a report folder.
+///
+/// # Errors
+/// Fatal errors only: an unusable report folder, the backend failing, write failures.
+pub fn screen_to_report(
+    screener: &Screener,
+    root: &Path,
+    opts: &ReportOptions,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<RunOutcome> {
+    let started = Instant::now();
+    let findings = screener.findings().to_vec();
+    let keep_phi = screener.options().keep_phi;
+    let (writer, done) = ReportWriter::open(&opts.out, &findings, keep_phi, opts.resume)?;
+    let (files, walk_errors) = walk(root, Some(&opts.out))?;
+    let walk_s = started.elapsed().as_secs_f64();
+    let mine = |rel: &str| opts.shard.is_none_or(|(i, n)| in_shard(rel, i, n));
+    let todo: Vec<String> = files
+        .into_iter()
+        .filter(|f| mine(f) && !done.contains(f))
+        .collect();
+    let mut progress = Progress {
+        total: todo.len() as u64,
+        resumed: done.len() as u64,
+        ..Progress::default()
+    };
+    let mut writer = writer;
+    let mut write_error: Option<Error> = None;
+    let nf = findings.len();
+    for (rel, message) in walk_errors
+        .iter()
+        .filter(|(r, _)| mine(r) && !done.contains(r))
+    {
+        let row = Row::file(rel, Status::Error, "io", &format!("{rel}: {message}"), nf);
+        writer.add(FileResult {
+            rows: vec![row],
+            lesions: vec![],
+            maps: vec![],
+        })?;
+    }
+    on_progress(&progress);
+    let stats = screener.screen_files(root, &todo, &mut |res| {
+        progress.done += 1;
+        progress.errors += res.rows.iter().any(|r| r.status == Status::Error) as u64;
+        progress.flagged += res
+            .rows
+            .iter()
+            .any(|r| r.flags.iter().any(|f| *f == Some(true))) as u64;
+        if let Err(e) = writer.add(res) {
+            write_error = Some(e);
+            return ControlFlow::Break(());
+        }
+        on_progress(&progress);
+        ControlFlow::Continue(())
+    })?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    let dir = writer.close()?;
+    let (rows, lesions) = report::read_report(&dir, &findings)?;
+    let counts = report::count(&rows, &findings);
+    let model = screener.model();
+    let info = RunInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        model: serde_json::json!({
+            "id": model.config().id,
+            "sha256": model.sha256(),
+            "source": match &screener.options().model {
+                super::ModelSource::Shipped => "shipped".to_string(),
+                super::ModelSource::Dir(d) => d.display().to_string(),
+            },
+            "parameters": model.num_params(),
+        }),
+        device: serde_json::to_value(screener.device().report()).unwrap_or_default(),
+        thresholds: screener.thresholds(),
+        counts,
+        timings: serde_json::json!({
+            "walk_s": walk_s,
+            "wall_s": started.elapsed().as_secs_f64(),
+            "decode_cpu_s": stats.decode_s,
+            "inference_s": stats.inference_s,
+            "files_this_run": stats.files,
+            "images_this_run": stats.images,
+            "images_per_s": if stats.wall_s > 0.0 { stats.images as f64 / stats.wall_s } else { 0.0 },
+        }),
+        shard: opts.shard.map(|(i, n)| format!("{i}/{n}")),
+        findings: findings.clone(),
+        keep_phi,
+    };
+    if stats.stopped {
+        // Leave .partial/ in place so that --resume can continue; write nothing final.
+        return Ok(RunOutcome { info, stats });
+    }
+    report::finish(&dir, rows, lesions, &info)?;
+    Ok(RunOutcome { info, stats })
+}
+
+/// Merges finished shard reports into one report folder: rows and lesions concatenated (each
+/// file must appear in one shard only), heatmaps copied, counts recomputed.
+///
+/// # Errors
+/// Unfinished or incompatible shards (different model or thresholds), a file in two shards.
+pub fn merge_reports(shards: &[PathBuf], out: &Path) -> Result<RunInfo> {
+    if shards.is_empty() {
+        return Err(Error::option(
+            "shards",
+            "give at least one shard report folder",
+        ));
+    }
+    let mut infos = Vec::new();
+    for s in shards {
+        let p = s.join("run.json");
+        let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+        let info: RunInfo =
+            serde_json::from_str(&text).map_err(|e| Error::report(&p, e.to_string()))?;
+        if s.join(report::PARTIAL).exists() {
+            return Err(Error::report(
+                s,
+                "this shard did not finish (resume it first)",
+            ));
+        }
+        infos.push(info);
+    }
+    let first = &infos[0];
+    for (s, i) in shards.iter().zip(&infos) {
+        if i.model.get("sha256") != first.model.get("sha256")
+            || i.thresholds != first.thresholds
+            || i.findings != first.findings
+            || i.keep_phi != first.keep_phi
+        {
+            return Err(Error::report(
+                s,
+                "model, thresholds or findings differ from the first shard",
+            ));
+        }
+    }
+    std::fs::create_dir_all(out.join("heatmaps")).map_err(|e| Error::io(out, e))?;
+    let mut rows = Vec::new();
+    let mut lesions = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for s in shards {
+        let (r, l) = report::read_report(s, &first.findings)?;
+        let paths: HashSet<String> = r.iter().map(|x| x.path.clone()).collect();
+        if let Some(dup) = paths.iter().find(|p| seen.contains(*p)) {
+            return Err(Error::report(
+                s,
+                format!("{dup} is also in an earlier shard"),
+            ));
+        }
+        seen.extend(paths);
+        for row in &r {
+            for h in row.heatmap.split(';').filter(|h| !h.is_empty()) {
+                let (from, to) = (s.join(h), out.join(h));
+                std::fs::copy(&from, &to).map_err(|e| Error::io(&from, e))?;
+            }
+        }
+        rows.extend(r);
+        lesions.extend(l);
+    }
+    let mut info = first.clone();
+    info.counts = report::count(&rows, &info.findings);
+    info.shard = None;
+    info.timings = serde_json::json!({
+        "merged_from": shards.iter().map(|s| s.display().to_string()).collect::<Vec<_>>(),
+        "shards": infos.iter().map(|i| i.timings.clone()).collect::<Vec<_>>(),
+    });
+    report::finish(out, rows, lesions, &info)?;
+    Ok(info)
+}

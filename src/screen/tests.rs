@@ -1,0 +1,75 @@
+//! Unit tests of the screening pieces that need no model.
+
+use super::rows::{Row, Status, complete_files};
+use super::{in_shard, parse_shard, peaks, pseudonym};
+
+#[test]
+fn shards_partition_the_files() {
+    let files: Vec<String> = (0..500)
+        .map(|i| format!("p{i}/s{}/i{}.dcm", i % 7, i % 3))
+        .collect();
+    for n in [1u32, 2, 3, 7] {
+        let mut seen = 0;
+        for f in &files {
+            let owners = (0..n).filter(|&i| in_shard(f, i, n)).count();
+            assert_eq!(owners, 1, "{f} in {owners} of {n} shards");
+            seen += 1;
+        }
+        assert_eq!(seen, files.len());
+    }
+    assert_eq!(parse_shard("2/5").unwrap(), (2, 5));
+    for bad in ["5/5", "x/2", "1", "-1/2", "0/0", ""] {
+        assert!(parse_shard(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn pseudonyms_are_keyed_and_stable() {
+    let a = pseudonym("k1", Some("1.2.3"));
+    assert_eq!(a, pseudonym("k1", Some("1.2.3")));
+    assert_ne!(a, pseudonym("k2", Some("1.2.3")));
+    assert_ne!(a, pseudonym("k1", Some("1.2.4")));
+    assert!(!a.contains("1.2.3"));
+    assert_eq!(pseudonym("k1", None), "");
+}
+
+#[test]
+fn peaks_are_local_maxima_above_the_floor() {
+    let mut m = ndarray::Array2::<f32>::zeros((8, 8));
+    m[[2, 2]] = 0.9;
+    m[[2, 3]] = 0.5; // a shoulder, not a peak
+    m[[6, 6]] = 0.3;
+    m[[0, 7]] = 0.01; // below the floor
+    m[[5, 0]] = 0.4;
+    m[[5, 1]] = 0.4; // a tie: one peak, not two
+    let p = peaks(m.view(), 0.05);
+    assert_eq!(
+        p.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(),
+        vec![(2, 2), (5, 0), (6, 6)]
+    );
+}
+
+fn row(path: &str, frame: u32, frames: u32, status: Status) -> Row {
+    let mut r = Row::file(path, status, "", "", 2);
+    r.frame = frame;
+    r.frames = frames;
+    r
+}
+
+#[test]
+fn resume_keeps_only_complete_files() {
+    let rows = vec![
+        row("a", 0, 1, Status::Ok),
+        row("b", 0, 3, Status::Ok),
+        row("b", 1, 3, Status::Ok), // frame 2 missing: redo b
+        row("c", 0, 0, Status::Skipped),
+        row("d", 0, 2, Status::Ok),
+        row("d", 1, 2, Status::Error), // a frame that failed still completes the file
+        row("e", 0, 0, Status::Error),
+    ];
+    let (kept, done) = complete_files(rows);
+    let mut done: Vec<_> = done.into_iter().collect();
+    done.sort();
+    assert_eq!(done, vec!["a", "c", "d", "e"]);
+    assert_eq!(kept.len(), 5);
+}

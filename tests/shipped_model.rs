@@ -1,0 +1,82 @@
+//! The shipped model loads and scores sample-data as docs/model-card.md says (on flex, the CPU
+//! backend; the card's sample-data table: tumour TP/FP/TN/FN 6/1/77/12, AUROC 0.833; fracture
+//! 20/20/56/0, AUROC 0.912). Counts may move by one where a score sits within float noise of a
+//! threshold.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use radscreen::model::{DeviceOptions, DevicePreference};
+use radscreen::screen::{ScreenOptions, Screener, Status, walk};
+
+#[test]
+fn shipped_model_scores_sample_data_as_the_card_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let screener =
+        Screener::new(ScreenOptions::new().with_device(DeviceOptions::new(DevicePreference::Flex)))
+            .expect("shipped model loads");
+    assert_eq!(screener.model().config().id, "radscreen-synth-v1");
+    let (files, _) = walk(&root, None).unwrap();
+    let mut scored: HashMap<(String, u32), (Vec<f32>, Vec<bool>)> = HashMap::new();
+    screener
+        .screen_files(&root, &files, &mut |res| {
+            for r in res.rows {
+                if r.status == Status::Ok {
+                    let s = r.scores.iter().map(|s| s.unwrap()).collect();
+                    let f = r.flags.iter().map(|f| f.unwrap()).collect();
+                    scored.insert((r.path.clone(), r.frame), (s, f));
+                }
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(scored.len(), 96);
+    let mut truth = csv::Reader::from_path(root.join("manifest.csv")).unwrap();
+    let head = truth.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (cp, cf) = (col("path"), col("frame"));
+    let findings = screener.findings().to_vec();
+    let mut labels: Vec<Vec<bool>> = vec![vec![]; findings.len()];
+    let mut scores: Vec<Vec<f64>> = vec![vec![]; findings.len()];
+    let mut counts = vec![[0u32; 4]; findings.len()]; // tp fp tn fn
+    for rec in truth.records() {
+        let rec = rec.unwrap();
+        let key = (rec[cp].to_string(), rec[cf].parse().unwrap());
+        let (s, f) = &scored[&key];
+        for (i, name) in findings.iter().enumerate() {
+            let y = &rec[col(name)] == "1";
+            labels[i].push(y);
+            scores[i].push(s[i] as f64);
+            let k = match (y, f[i]) {
+                (true, true) => 0,
+                (false, true) => 1,
+                (false, false) => 2,
+                (true, false) => 3,
+            };
+            counts[i][k] += 1;
+        }
+    }
+    let card: HashMap<&str, ([u32; 4], f64)> = HashMap::from([
+        ("tumor", ([6, 1, 77, 12], 0.833)),
+        ("fracture", ([20, 20, 56, 0], 0.912)),
+    ]);
+    for (i, name) in findings.iter().enumerate() {
+        let (want, auroc) = card[name.as_str()];
+        let got = radscreen::eval::roc_auc(&labels[i], &scores[i])
+            .unwrap()
+            .unwrap();
+        eprintln!("{name}: tp/fp/tn/fn {:?}, AUROC {got:.3}", counts[i]);
+        assert!(
+            (got - auroc).abs() < 0.01,
+            "{name}: AUROC {got} vs the card's {auroc}"
+        );
+        for k in 0..4 {
+            assert!(
+                counts[i][k].abs_diff(want[k]) <= 1,
+                "{name}: {:?} vs the card's {want:?}",
+                counts[i]
+            );
+        }
+    }
+}
