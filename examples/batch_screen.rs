@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             match row.status {
                 Status::Ok => {
                     ok += 1;
-                    flagged += row.flags.iter().any(|f| *f == Some(true)) as usize;
+                    flagged += row.flags.contains(&Some(true)) as usize;
                     let scores: Vec<String> = findings
                         .iter()
                         .zip(&row.scores)

@@ -90,7 +90,7 @@ Scores are model probabilities; flags use the thresholds below.</p>"
 
     let mut flagged: Vec<&Row> = rows
         .iter()
-        .filter(|r| r.status == Status::Ok && r.flags.iter().any(|f| *f == Some(true)))
+        .filter(|r| r.status == Status::Ok && r.flags.contains(&Some(true)))
         .collect();
     flagged.sort_by(|a, b| {
         b.anomaly

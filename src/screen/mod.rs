@@ -478,7 +478,7 @@ impl Screener {
             row.anomaly = Some(pred.anomaly);
             let mh = pred.cam.dim().1;
             let cell = size / mh as f64;
-            for f in 0..pred.cam.dim().0 {
+            for (f, finding) in self.findings.iter().enumerate().take(pred.cam.dim().0) {
                 for (r, c, v) in peaks(pred.cam.index_axis(Axis(0), f), self.opts.lesion_floor) {
                     let (sr, sc) = q
                         .transform
@@ -486,7 +486,7 @@ impl Screener {
                     p.lesions.push(PredictedLesion {
                         path: p.rel.clone(),
                         frame: q.frame,
-                        finding: self.findings[f].clone(),
+                        finding: finding.clone(),
                         row: sr,
                         col: sc,
                         score: v,

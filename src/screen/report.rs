@@ -407,9 +407,11 @@ fn studies_csv(rows: &[Row], findings: &[String]) -> Vec<u8> {
                 agg.modality = format!("{}/{}", agg.modality, r.modality);
             }
             agg.images += 1;
-            for f in 0..nf {
-                agg.max[f] = agg.max[f].max(r.scores[f].unwrap_or(0.0));
-                agg.flag[f] |= r.flags[f] == Some(true);
+            for (m, s) in agg.max.iter_mut().zip(&r.scores) {
+                *m = m.max(s.unwrap_or(0.0));
+            }
+            for (g, f) in agg.flag.iter_mut().zip(&r.flags) {
+                *g |= *f == Some(true);
             }
         }
     }

@@ -122,10 +122,7 @@ pub fn screen_to_report(
     let stats = screener.screen_files(root, &todo, &mut |res| {
         progress.done += 1;
         progress.errors += res.rows.iter().any(|r| r.status == Status::Error) as u64;
-        progress.flagged += res
-            .rows
-            .iter()
-            .any(|r| r.flags.iter().any(|f| *f == Some(true))) as u64;
+        progress.flagged += res.rows.iter().any(|r| r.flags.contains(&Some(true))) as u64;
         if let Err(e) = writer.add(res) {
             write_error = Some(e);
             return ControlFlow::Break(());

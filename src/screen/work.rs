@@ -11,9 +11,12 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::prepare::prepare_frame;
 
+/// An entry the walk could not read: (relative path, reason).
+pub type WalkError = (String, String);
+
 /// Every regular file under `root`, as `/`-separated relative paths, sorted. Symlinks are not
 /// followed (a loop cannot hang the walk); unreadable entries become errors for the caller.
-pub fn walk(root: &Path, skip: Option<&Path>) -> Result<(Vec<String>, Vec<(String, String)>)> {
+pub fn walk(root: &Path, skip: Option<&Path>) -> Result<(Vec<String>, Vec<WalkError>)> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let skip = skip.and_then(|s| s.canonicalize().ok());

@@ -192,7 +192,7 @@ fn reports_carry_no_phi() {
         .into_iter()
         .filter_map(|e| e.ok())
     {
-        if !e.path().extension().is_some_and(|x| x == "dcm") {
+        if e.path().extension().is_none_or(|x| x != "dcm") {
             continue;
         }
         let opts = radscreen::dicom::ReadOptions::new().with_keep_phi(true);

@@ -76,7 +76,8 @@ impl ModelConfig {
             return bad("findings do not match the network's outputs".into());
         }
         let stride = self.net.stride();
-        if self.preprocess.size == 0 || stride == 0 || self.preprocess.size % stride != 0 {
+        if self.preprocess.size == 0 || stride == 0 || !self.preprocess.size.is_multiple_of(stride)
+        {
             return bad(format!(
                 "input size {} is not a multiple of the network stride {stride}",
                 self.preprocess.size

@@ -252,7 +252,7 @@ pub fn train(
         let mut loss_sum = 0.0;
         for (step, chunk) in order.chunks(opts.batch_size).enumerate() {
             let batch = make_batch(train, chunk, opts, epoch as u64, stride, findings);
-            let (input, labels, target, mask) = batch.to_tensors(&ad);
+            let (input, labels, target, mask) = batch.into_tensors(&ad);
             let out = net.forward(input, opts.net.pool_sharpness);
             let image_loss = bce_with_logits(out.logits, labels).mean();
             // Cells over a lesion are few: weigh them up so that the map learns to point.
@@ -354,7 +354,7 @@ fn check_samples(
     if s.is_empty() {
         return Err(Error::InvalidInput(format!("no {what} images")));
     }
-    if p.size % net.stride() != 0 {
+    if !p.size.is_multiple_of(net.stride()) {
         return Err(Error::InvalidInput(format!(
             "input size {} is not a multiple of the network stride {}",
             p.size,
@@ -440,12 +440,12 @@ fn make_batch(
     for (k, (&i, (img, lesions))) in idx.iter().zip(&items).enumerate() {
         input.index_axis_mut(Axis(0), k).assign(img);
         let s = &data[i];
-        for f in 0..findings {
-            labels.push(if s.labels[f] { 1.0 } else { 0.0 });
+        for (f, &present) in s.labels.iter().enumerate().take(findings) {
+            labels.push(if present { 1.0 } else { 0.0 });
             let here: Vec<&TrainLesion> = lesions.iter().filter(|l| l.finding == f).collect();
             // The map's truth is known for a negative image (all cells negative) and for a
             // positive one whose lesions are listed.
-            let known = !s.labels[f] || (s.lesions.is_some() && !here.is_empty());
+            let known = !present || (s.lesions.is_some() && !here.is_empty());
             if !known {
                 continue;
             }
@@ -473,7 +473,7 @@ fn make_batch(
 }
 
 impl Batch {
-    fn to_tensors(
+    fn into_tensors(
         self,
         device: &burn::tensor::Device,
     ) -> (Tensor<4>, Tensor<2>, Tensor<4>, Tensor<4>) {
@@ -577,14 +577,14 @@ fn write_log_csv(path: &Path, log: &[EpochLog], findings: usize) -> Result<()> {
             "{},{:.6},{:.6},{:.6},{:.6},{:.1}",
             l.epoch, l.learning_rate, l.train_loss, l.val_loss, l.score, l.seconds
         );
-        for f in 0..findings {
-            s += &format!(
-                ",{},{},{},{}",
-                opt(l.sensitivity[f]),
-                opt(l.precision[f]),
-                opt(l.auroc[f]),
-                opt(l.average_precision[f])
-            );
+        let cols = l
+            .sensitivity
+            .iter()
+            .zip(&l.precision)
+            .zip(&l.auroc)
+            .zip(&l.average_precision);
+        for (((&se, &pr), &au), &ap) in cols.take(findings) {
+            s += &format!(",{},{},{},{}", opt(se), opt(pr), opt(au), opt(ap));
         }
         s.push('\n');
     }

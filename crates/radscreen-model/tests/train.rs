@@ -22,7 +22,7 @@ fn samples(n: usize, offset: usize) -> Vec<TrainSample> {
     (0..n)
         .map(|i| {
             let k = i + offset;
-            let (tumor, fracture) = (k % 2 == 0, k % 3 == 0);
+            let (tumor, fracture) = (k.is_multiple_of(2), k.is_multiple_of(3));
             let (cy, cx) = (8.0 + (k * 7 % 16) as f32, 8.0 + (k * 5 % 16) as f32);
             let input = Array3::from_shape_fn((3, SIZE, SIZE), |(_, r, c)| {
                 let (y, x) = (r as f32, c as f32);
