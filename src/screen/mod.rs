@@ -33,7 +33,7 @@ use std::time::Instant;
 
 use ndarray::{Array2, Array3, Axis};
 use radscreen_dicom::ReadOptions;
-use radscreen_imaging::preprocess::{Preprocess, Transform};
+use radscreen_imaging::preprocess::{Preprocess, Transform, bilinear};
 use radscreen_model::{DeviceOptions, Model, SelectedDevice, select_device};
 use rayon::prelude::*;
 
@@ -307,7 +307,6 @@ impl Screener {
             pre: &self.pre,
             read: &read,
             key: &self.opts.key,
-            keep_phi: self.opts.keep_phi,
         };
         let stop = AtomicBool::new(false);
         let decode_ns = AtomicU64::new(0);
@@ -578,16 +577,4 @@ fn frame_maps(q: &Queued, cam: &Array3<f32>, flagged: Vec<usize>) -> FrameMaps {
         image,
         maps,
     }
-}
-
-fn bilinear(m: ndarray::ArrayView2<f32>, y: f64, x: f64) -> f32 {
-    let (h, w) = m.dim();
-    let y = y.clamp(0.0, (h - 1) as f64);
-    let x = x.clamp(0.0, (w - 1) as f64);
-    let (y0, x0) = (y.floor() as usize, x.floor() as usize);
-    let (y1, x1) = ((y0 + 1).min(h - 1), (x0 + 1).min(w - 1));
-    let (fy, fx) = ((y - y0 as f64) as f32, (x - x0 as f64) as f32);
-    let top = m[[y0, x0]] * (1.0 - fx) + m[[y0, x1]] * fx;
-    let bot = m[[y1, x0]] * (1.0 - fx) + m[[y1, x1]] * fx;
-    top * (1.0 - fy) + bot * fy
 }

@@ -82,16 +82,9 @@ impl ReportWriter {
                 kept = k;
                 done = d;
             }
-            if let Ok(text) = std::fs::read_to_string(&src_les) {
-                let end = text.rfind('\n').map_or(0, |i| i + 1);
-                for line in text[..end].lines().skip(1) {
-                    if let Some(p) = first_field(line)
-                        && done.contains(&p)
-                    {
-                        kept_lesions.push_str(line);
-                        kept_lesions.push('\n');
-                    }
-                }
+            for line in lesion_lines(&src_les, &done) {
+                kept_lesions.push_str(&line);
+                kept_lesions.push('\n');
             }
         }
         let rows_path = partial.join("findings.csv");
@@ -285,12 +278,8 @@ pub fn count(rows: &[Row], findings: &[String]) -> Counts {
         if r.status == Status::Ok {
             c.images += 1;
         }
-        for (f, name) in findings.iter().enumerate() {
-            if r.flags.get(f).copied().flatten() == Some(true) {
-                *c.flagged.entry(name.clone()).or_default() += 1;
-            } else {
-                c.flagged.entry(name.clone()).or_default();
-            }
+        for (name, flag) in findings.iter().zip(&r.flags) {
+            *c.flagged.entry(name.clone()).or_default() += u64::from(*flag == Some(true));
         }
     }
     c.files = by_file.len() as u64;
@@ -359,15 +348,21 @@ pub fn read_report(dir: &Path, findings: &[String]) -> Result<(Vec<Row>, Vec<Str
         (dir.join("findings.csv"), dir.join("predicted_lesions.csv"))
     };
     let (rows, done) = complete_files(rows::read_file(&rp, findings)?);
-    let text = std::fs::read_to_string(&lp).unwrap_or_default();
+    let lines = lesion_lines(&lp, &done);
+    Ok((rows, lines))
+}
+
+/// The complete lines (a last line cut short by a crash is dropped) of a predicted-lesions file
+/// whose image path is in `done`; none if the file is missing.
+fn lesion_lines(path: &Path, done: &HashSet<String>) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
     let end = text.rfind('\n').map_or(0, |i| i + 1);
-    let lines = text[..end]
+    text[..end]
         .lines()
         .skip(1)
         .filter(|l| first_field(l).is_some_and(|p| done.contains(&p)))
         .map(String::from)
-        .collect();
-    Ok((rows, lines))
+        .collect()
 }
 
 /// Per series and per study: image counts and the highest score per finding (a series or study

@@ -8,31 +8,17 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// What became of a file or frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Ok,
-    Skipped,
-    Error,
-}
+/// What became of a file or frame: radscreen-eval's status, so that `eval` reads what `screen`
+/// writes with one definition.
+pub use radscreen_eval::io::Status;
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Skipped => "skipped",
-            Status::Error => "error",
-        }
-    }
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "ok" => Status::Ok,
-            "skipped" => Status::Skipped,
-            "error" => Status::Error,
-            _ => return None,
-        })
-    }
+fn parse_status(s: &str) -> Option<Status> {
+    Some(match s {
+        "ok" => Status::Ok,
+        "skipped" => Status::Skipped,
+        "error" => Status::Error,
+        _ => return None,
+    })
 }
 
 /// One findings.csv row.
@@ -230,7 +216,7 @@ pub fn read_file(path: &Path, findings: &[String]) -> Result<Vec<Row>> {
         let line = i as u64 + 2;
         let rec = rec.map_err(|e| bad(path, line, e.to_string()))?;
         let get = |k: usize| rec.get(k).unwrap_or("");
-        let status = Status::parse(get(cs)).ok_or_else(|| bad(path, line, "bad status".into()))?;
+        let status = parse_status(get(cs)).ok_or_else(|| bad(path, line, "bad status".into()))?;
         let num = |k: usize| -> Result<Option<f32>> {
             match get(k) {
                 "" => Ok(None),

@@ -152,7 +152,6 @@ pub struct DecodeContext<'a> {
     pub pre: &'a Preprocess,
     pub read: &'a ReadOptions,
     pub key: &'a str,
-    pub keep_phi: bool,
 }
 
 pub fn decode_file(rel: &str, cx: &DecodeContext<'_>) -> FileWork {
@@ -192,7 +191,7 @@ pub fn decode_file(rel: &str, cx: &DecodeContext<'_>) -> FileWork {
         study: pseudonym(cx.key, meta.study_instance_uid.as_deref()),
         series: pseudonym(cx.key, meta.series_instance_uid.as_deref()),
         instance: pseudonym(cx.key, meta.sop_instance_uid.as_deref()),
-        phi: cx.keep_phi.then(|| {
+        phi: cx.read.keep_phi.then(|| {
             let phi = meta.phi.clone().unwrap_or_default();
             (
                 phi.patient_id.unwrap_or_default(),

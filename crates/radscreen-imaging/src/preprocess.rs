@@ -223,7 +223,8 @@ pub fn percentile(values: &Array2<f32>, p: f32) -> f32 {
     a + (b - a) * frac
 }
 
-fn bilinear(img: ArrayView2<f32>, y: f64, x: f64) -> f32 {
+/// Bilinear sample at (`y`, `x`), clamped to the image's edge pixels.
+pub fn bilinear(img: ArrayView2<f32>, y: f64, x: f64) -> f32 {
     let (h, w) = img.dim();
     let y = y.clamp(0.0, (h - 1) as f64);
     let x = x.clamp(0.0, (w - 1) as f64);
