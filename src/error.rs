@@ -12,6 +12,8 @@ pub enum Error {
     Model(#[from] radscreen_model::Error),
     #[error(transparent)]
     Imaging(#[from] radscreen_imaging::Error),
+    #[error(transparent)]
+    Eval(#[from] radscreen_eval::Error),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

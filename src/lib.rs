@@ -10,6 +10,7 @@ pub use radscreen_imaging as imaging;
 pub use radscreen_model as model;
 pub use radscreen_synth as synth;
 
+pub mod bench;
 pub mod dataset;
 mod error;
 pub mod prepare;

@@ -44,6 +44,7 @@ pub use rows::{
     Row, Status, complete_files, header, read_file, to_csv, to_csv_header, write_atomic, write_file,
 };
 pub use run::{Progress, ReportOptions, RunOutcome, merge_reports, parse_shard, screen_to_report};
+pub(crate) use work::{DecodeContext, decode_file};
 pub use work::{FileWork, in_shard, pseudonym, walk};
 
 /// Where the model comes from.
@@ -286,6 +287,10 @@ impl Screener {
     }
     pub fn options(&self) -> &ScreenOptions {
         &self.opts
+    }
+    /// The preprocessing the model expects.
+    pub fn preprocess(&self) -> &Preprocess {
+        &self.pre
     }
 
     /// Screens `files` (relative to `root`), calling `on_file` once per file as it completes

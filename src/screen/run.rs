@@ -159,6 +159,8 @@ pub fn screen_to_report(
             "files_this_run": stats.files,
             "images_this_run": stats.images,
             "images_per_s": if stats.wall_s > 0.0 { stats.images as f64 / stats.wall_s } else { 0.0 },
+            // VmHWM: the bounded queues should keep this flat however many files there are
+            "peak_rss_bytes": crate::bench::peak_rss_bytes(),
         }),
         shard: opts.shard.map(|(i, n)| format!("{i}/{n}")),
         findings: findings.clone(),

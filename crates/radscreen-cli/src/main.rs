@@ -1,5 +1,6 @@
 //! The `radscreen` binary: argument parsing and files. Logic lives in the library.
 
+mod bench;
 mod eval;
 mod inspect;
 mod pixels;
@@ -38,6 +39,8 @@ enum Command {
     Screen(screen::Args),
     /// Merge shard reports (screen --shard I/N) into one.
     Merge(screen::MergeArgs),
+    /// Measure decode, preprocessing, inference, end-to-end and cold-start speed, and quality.
+    Bench(bench::Args),
 }
 
 /// Exit status for usage and configuration errors (clap also uses 2).
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Train(a) => train::run(a),
         Command::Screen(a) => screen::run(a),
         Command::Merge(a) => screen::merge(a),
+        Command::Bench(a) => bench::run(a),
     };
     match result {
         Ok(code) => code,

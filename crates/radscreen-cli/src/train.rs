@@ -45,6 +45,10 @@ pub struct Args {
     /// Side of the square model input in pixels.
     #[arg(long, default_value_t = 128)]
     size: usize,
+    /// CT input windows as three CENTER:WIDTH pairs in HU, one per input channel
+    /// (default: radscreen-imaging's soft tissue, bone and lung windows).
+    #[arg(long, value_parser = parse_windows)]
+    ct_windows: Option<[(f32, f32); 3]>,
     /// Model name written to config.json.
     #[arg(long, default_value = "radscreen-synth")]
     id: String,
@@ -91,7 +95,10 @@ pub fn run(a: Args) -> CmdResult {
             .unwrap_or_default()
     );
     let started = Instant::now();
-    let params = default_params(a.size);
+    let mut params = default_params(a.size);
+    if let Some(w) = a.ct_windows {
+        params.ct_windows = w;
+    }
     let bar = if a.quiet {
         ProgressBar::hidden()
     } else {
@@ -186,4 +193,29 @@ pub fn run(a: Args) -> CmdResult {
         started.elapsed().as_secs_f64() / 60.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Parses `C:W,C:W,C:W` (three windows, positive widths).
+fn parse_windows(s: &str) -> Result<[(f32, f32); 3], String> {
+    let parsed: Vec<(f32, f32)> = s
+        .split(',')
+        .map(|w| {
+            let (c, wd) = w
+                .split_once(':')
+                .ok_or_else(|| format!("{w:?} is not CENTER:WIDTH"))?;
+            let c: f32 = c
+                .trim()
+                .parse()
+                .map_err(|_| format!("bad center in {w:?}"))?;
+            let wd: f32 = wd
+                .trim()
+                .parse()
+                .map_err(|_| format!("bad width in {w:?}"))?;
+            if !(c.is_finite() && wd.is_finite() && wd > 0.0) {
+                return Err(format!("{w:?}: the width must be positive"));
+            }
+            Ok((c, wd))
+        })
+        .collect::<Result<_, String>>()?;
+    <[(f32, f32); 3]>::try_from(parsed).map_err(|v| format!("need 3 windows, got {}", v.len()))
 }

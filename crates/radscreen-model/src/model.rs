@@ -168,7 +168,7 @@ impl Model {
             serde_json::from_str(config).map_err(|e| Error::invalid_model(cpath, e))?;
         config.validate(cpath)?;
         let sha256 = hex(&Sha256::digest(&weights));
-        let mut net = config.net.init(device);
+        let mut net = config.net.init(device, 0);
         let mut store = SafetensorsStore::from_bytes(Some(weights));
         let applied = net
             .load_from(&mut store)
@@ -210,6 +210,7 @@ impl Model {
         let bytes = store
             .get_bytes()
             .map_err(|e| Error::invalid_model(&wpath, e))?;
+        let bytes = canonical_safetensors(bytes).map_err(|e| Error::invalid_model(&wpath, e))?;
         write_atomic(&wpath, &bytes)?;
         let cpath = dir.join(CONFIG_FILE);
         let json = serde_json::to_string_pretty(&self.config)
@@ -299,4 +300,32 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Rewrites a safetensors header with its keys sorted: burn writes the `__metadata__` map in
+/// hash order, so identical weights would give files (and SHA-256s) that differ run to run.
+fn canonical_safetensors(bytes: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
+    let len = bytes
+        .get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(u64::from_le_bytes)
+        .ok_or("no safetensors header")?;
+    let end = usize::try_from(len)
+        .ok()
+        .and_then(|l| l.checked_add(8))
+        .filter(|&e| e <= bytes.len())
+        .ok_or("safetensors header longer than the file")?;
+    let mut header: serde_json::Value =
+        serde_json::from_slice(&bytes[8..end]).map_err(|e| e.to_string())?;
+    header.sort_all_objects();
+    let mut text = serde_json::to_vec(&header).map_err(|e| e.to_string())?;
+    // the data section stays 8-byte aligned, as the format asks
+    while text.len() % 8 != 0 {
+        text.push(b' ');
+    }
+    let mut out = Vec::with_capacity(8 + text.len() + bytes.len() - end);
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(&text);
+    out.extend_from_slice(&bytes[end..]);
+    Ok(out)
 }

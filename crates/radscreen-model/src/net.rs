@@ -3,6 +3,8 @@
 //! log-sum-exp pooling of that map (a smooth maximum: one small lesion is enough to flag an
 //! image, which plain average pooling would dilute).
 
+use crate::augment::Rng;
+use burn::module::Param;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
 use burn::prelude::*;
@@ -43,20 +45,44 @@ impl NetConfig {
         self.blocks.iter().map(|b| b.1).product()
     }
 
-    /// Builds the network with freshly initialised weights on `device`.
-    pub fn init(&self, device: &Device) -> Net {
+    /// Builds the network on `device` with weights drawn from `seed`.
+    ///
+    /// The weights come from radscreen's own generator rather than burn's: burn's CPU backends
+    /// keep one process-wide seeded generator, so two models initialised at the same time in one
+    /// process (tests, a library user training in threads) would interleave their draws and a
+    /// seed would not reproduce a run.
+    pub fn init(&self, device: &Device, seed: u64) -> Net {
+        let mut rng = Rng::new(seed, 0x1A17, 0);
         let mut blocks = Vec::with_capacity(self.blocks.len());
         let mut channels = self.stem_channels;
+        let stem = ConvBn::new(self.in_channels, self.stem_channels, 3, 1, &mut rng, device);
         for &(out, stride) in &self.blocks {
-            blocks.push(Block::new(channels, out, stride, device));
+            blocks.push(Block::new(channels, out, stride, &mut rng, device));
             channels = out;
         }
-        Net {
-            stem: ConvBn::new(self.in_channels, self.stem_channels, 3, 1, device),
-            blocks,
-            head: Conv2dConfig::new([channels, self.findings], [1, 1]).init(device),
-        }
+        let mut head = Conv2dConfig::new([channels, self.findings], [1, 1]).init(device);
+        head.weight = kaiming_uniform([self.findings, channels, 1, 1], &mut rng, device);
+        let bound = (1.0 / channels as f32).sqrt();
+        let bias: Vec<f32> = (0..self.findings)
+            .map(|_| rng.range(-bound, bound))
+            .collect();
+        head.bias = Some(Param::from_tensor(Tensor::from_data(
+            TensorData::new(bias, [self.findings]),
+            device,
+        )));
+        Net { stem, blocks, head }
     }
+}
+
+/// burn's default convolution initialiser (Kaiming uniform with gain 1/sqrt(3): bound
+/// sqrt(1 / fan_in)), drawn from radscreen's generator.
+fn kaiming_uniform(shape: [usize; 4], rng: &mut Rng, device: &Device) -> Param<Tensor<4>> {
+    let fan_in = (shape[1] * shape[2] * shape[3]) as f32;
+    let bound = (1.0 / fan_in).sqrt();
+    let values: Vec<f32> = (0..shape.iter().product::<usize>())
+        .map(|_| rng.range(-bound, bound))
+        .collect();
+    Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
 }
 
 #[derive(Module, Debug)]
@@ -66,15 +92,24 @@ pub(crate) struct ConvBn {
 }
 
 impl ConvBn {
-    fn new(cin: usize, cout: usize, kernel: usize, stride: usize, device: &Device) -> Self {
+    fn new(
+        cin: usize,
+        cout: usize,
+        kernel: usize,
+        stride: usize,
+        rng: &mut Rng,
+        device: &Device,
+    ) -> Self {
         let pad = kernel / 2;
+        let mut conv = Conv2dConfig::new([cin, cout], [kernel, kernel])
+            .with_stride([stride, stride])
+            .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+            // BatchNorm follows: a bias would be cancelled by its mean.
+            .with_bias(false)
+            .init(device);
+        conv.weight = kaiming_uniform([cout, cin, kernel, kernel], rng, device);
         ConvBn {
-            conv: Conv2dConfig::new([cin, cout], [kernel, kernel])
-                .with_stride([stride, stride])
-                .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
-                // BatchNorm follows: a bias would be cancelled by its mean.
-                .with_bias(false)
-                .init(device),
+            conv,
             bn: BatchNormConfig::new(cout).init(device),
         }
     }
@@ -95,12 +130,12 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    fn new(cin: usize, cout: usize, stride: usize, device: &Device) -> Self {
-        Block {
-            a: ConvBn::new(cin, cout, 3, stride, device),
-            b: ConvBn::new(cout, cout, 3, 1, device),
-            skip: (cin != cout || stride != 1).then(|| ConvBn::new(cin, cout, 1, stride, device)),
-        }
+    fn new(cin: usize, cout: usize, stride: usize, rng: &mut Rng, device: &Device) -> Self {
+        let a = ConvBn::new(cin, cout, 3, stride, rng, device);
+        let b = ConvBn::new(cout, cout, 3, 1, rng, device);
+        let skip =
+            (cin != cout || stride != 1).then(|| ConvBn::new(cin, cout, 1, stride, rng, device));
+        Block { a, b, skip }
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {

@@ -218,7 +218,7 @@ pub fn train(
     check_samples(val, "validation", &opts.net, &preprocess)?;
     let ad = device.device.clone().autodiff();
     ad.seed(opts.seed);
-    let mut net = opts.net.init(&ad);
+    let mut net = opts.net.init(&ad, opts.seed);
     let mut optim = AdamConfig::new().init();
     let ckpt = out.join(CHECKPOINT);
     let mut state = State {
@@ -642,7 +642,7 @@ fn load_checkpoint(
         let p = record_path(dir, name);
         let r = ModuleRecord::load(&p).map_err(|e| Error::invalid_model(&p, format!("{e:?}")))?;
         config
-            .init(device)
+            .init(device, 0)
             .try_load_record(r)
             .map_err(|e| Error::invalid_model(&p, format!("{e:?}")))
     };

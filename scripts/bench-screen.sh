@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# End-to-end screening benchmark (issue 6): `radscreen screen` on sample-data and on generated
+# folders of 500, 2,000 and 5,000 images, on the CPU. Prints images/s and peak resident memory
+# (run.json's timings.peak_rss_bytes, the process's VmHWM) per folder, then the decode-alone and
+# inference-alone rates from `radscreen bench` so that the pipeline can be compared with its
+# slower stage.
+#   scripts/bench-screen.sh [WORK_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${1:-/var/tmp/radscreen-bench-screen}
+bin=${RADSCREEN_BIN:-target/release/radscreen}
+[ -x "$bin" ] || cargo build --release -p radscreen-cli
+mkdir -p "$work"
+for n in 500 2000 5000; do
+  # same options as sample-data (mixed transfer syntaxes), a different seed per size
+  [ -f "$work/data-$n/manifest.csv" ] ||
+    "$bin" synth --out "$work/data-$n" --count "$n" --seed "$n" --size 128 --transfer-syntax mixed
+done
+printf '%-12s %8s %8s %10s %12s\n' folder files images images/s "peak RSS MiB"
+for d in sample-data "$work/data-500" "$work/data-2000" "$work/data-5000"; do
+  out="$work/report-$(basename "$d")"
+  "$bin" screen "$d" --out "$out" --device cpu --quiet
+  python3 - "$d" "$out/run.json" <<'EOF'
+import json, sys
+t = json.load(open(sys.argv[2]))
+c, tm = t["counts"], t["timings"]
+rss = tm.get("peak_rss_bytes") or 0
+print(f'{sys.argv[1].rsplit("/", 1)[-1]:<12} {c["files"]:>8} {c["images"]:>8} {tm["images_per_s"]:>10.1f} {rss / 2**20:>12.0f}')
+EOF
+done
+echo
+echo "stage rates on sample-data (radscreen bench, no training or cold start):"
+"$bin" bench sample-data --device cpu --no-train --no-cold-start --batches 16 --json |
+  python3 -c '
+import json, sys
+r = json.load(sys.stdin)["end_to_end"]
+slower = min(r["decode_images_per_s"], r["inference_images_per_s"])
+print(f"decode+preprocess alone {r[\"decode_images_per_s\"]:.1f} images/s, inference alone (batch 16) {r[\"inference_images_per_s\"]:.1f} images/s")
+print(f"end to end {r[\"images_per_s\"]:.1f} images/s = {r[\"pipeline_efficiency\"]:.2f} x the slower stage ({slower:.1f})")'

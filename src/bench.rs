@@ -1,0 +1,585 @@
+//! The numbers people use to decide what to deploy, measured in one process on one machine:
+//! decode per transfer syntax, preprocessing, inference per batch size, the whole screening
+//! pipeline, model size, training time per epoch, and the classic quality table.
+//!
+//! Timing rules: every inference iteration scores a fresh batch (new values, made outside the
+//! clock) and reads its results back, which synchronises the device before the clock stops; a
+//! repeated identical input could be served from a lazy or fused graph and time nothing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ndarray::{Array4, Axis};
+use radscreen_dicom::{DicomImage, ReadOptions};
+use radscreen_model::{DeviceOptions, DeviceReport, Model, TrainOptions};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::prepare::prepare_frame;
+use crate::screen::{
+    DecodeContext, FileWork, ModelSource, ScreenOptions, Screener, Status, decode_file, walk,
+};
+
+/// What to measure.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BenchOptions {
+    /// Folder of DICOM files (sample-data by default); its manifest.csv, when present, gives
+    /// the quality table and the training-epoch measurement.
+    pub data: PathBuf,
+    pub model: ModelSource,
+    pub device: DeviceOptions,
+    /// Time budget of each timed measurement, in seconds.
+    pub seconds: f64,
+    /// Inference batch sizes.
+    pub batches: Vec<usize>,
+    /// Batch size of the end-to-end screening run.
+    pub screen_batch: usize,
+    /// Train one epoch on the data's training split and time it.
+    pub train_epoch: bool,
+    /// Write the first preprocessed inputs and the model's probabilities for them here
+    /// (inputs.npy, probabilities.npy), so that peers can check they run the same network.
+    pub save_inputs: Option<PathBuf>,
+}
+
+impl BenchOptions {
+    pub fn new(data: impl Into<PathBuf>) -> Self {
+        BenchOptions {
+            data: data.into(),
+            model: ModelSource::Shipped,
+            device: DeviceOptions::default(),
+            seconds: 3.0,
+            batches: vec![1, 8, 32],
+            screen_batch: ScreenOptions::new().batch_size,
+            train_epoch: true,
+            save_inputs: None,
+        }
+    }
+    pub fn with_model(mut self, m: ModelSource) -> Self {
+        self.model = m;
+        self
+    }
+    pub fn with_device(mut self, d: DeviceOptions) -> Self {
+        self.device = d;
+        self
+    }
+    pub fn with_seconds(mut self, s: f64) -> Self {
+        self.seconds = s;
+        self
+    }
+    pub fn with_batches(mut self, b: Vec<usize>) -> Self {
+        self.batches = b;
+        self
+    }
+    pub fn with_train_epoch(mut self, t: bool) -> Self {
+        self.train_epoch = t;
+        self
+    }
+    pub fn with_save_inputs(mut self, p: Option<PathBuf>) -> Self {
+        self.save_inputs = p;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    pub os: String,
+    pub arch: String,
+    pub cpu: String,
+    pub threads: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecodeRow {
+    pub transfer_syntax: String,
+    pub name: String,
+    pub files: usize,
+    /// Frames decoded to stored values per second on one thread (parse + decode, from memory).
+    pub frames_per_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InferenceRow {
+    pub batch: usize,
+    pub iterations: u64,
+    pub ms_per_batch: f64,
+    pub images_per_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EndToEnd {
+    pub files: u64,
+    pub images: u64,
+    pub wall_s: f64,
+    pub images_per_s: f64,
+    /// Decode + preprocess through the screener's own code on all threads, without inference.
+    pub decode_images_per_s: f64,
+    /// Inference alone at the screening batch size.
+    pub inference_images_per_s: f64,
+    /// images_per_s / min(decode, inference): 1.0 means the pipeline hides the faster stage.
+    pub pipeline_efficiency: f64,
+    pub peak_rss_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    pub id: String,
+    pub sha256: String,
+    pub weight_bytes: usize,
+    pub parameters: usize,
+    pub input_size: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingRow {
+    pub images: usize,
+    pub seconds_per_epoch: f64,
+    pub images_per_s: f64,
+}
+
+/// Image-level quality at the model's thresholds. `mse` is the Brier score of the probability
+/// against the 0/1 label and `r2` its coefficient of determination (the outputs are
+/// probabilities, the only continuous outputs the model has).
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityRow {
+    pub finding: String,
+    pub threshold: f64,
+    pub images: usize,
+    pub positives: usize,
+    pub accuracy: f64,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub f1: Option<f64>,
+    pub mse: f64,
+    pub r2: Option<f64>,
+}
+
+/// Time to first result of a fresh process (filled in by the CLI, which can start one).
+#[derive(Debug, Clone, Serialize)]
+pub struct ColdStart {
+    pub label: String,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub radscreen_version: String,
+    pub started_unix_s: u64,
+    pub machine: Machine,
+    pub device: DeviceReport,
+    pub data: String,
+    pub decode: Vec<DecodeRow>,
+    /// Stored values to model input (modality/VOI stages, windows, resize), one thread.
+    pub preprocess_images_per_s: f64,
+    pub inference: Vec<InferenceRow>,
+    pub end_to_end: EndToEnd,
+    pub cold_start: Vec<ColdStart>,
+    pub model: ModelInfo,
+    pub training: Option<TrainingRow>,
+    pub quality: Vec<QualityRow>,
+}
+
+/// Runs every measurement; `log` receives one line per stage as it starts.
+///
+/// # Errors
+/// An unreadable data folder, no decodable image in it, or a backend failure.
+pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport> {
+    let started_unix_s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if !(opts.seconds > 0.0 && opts.seconds.is_finite()) {
+        return Err(Error::option("--seconds", "must be a positive number"));
+    }
+    if opts.batches.is_empty() || opts.batches.contains(&0) {
+        return Err(Error::option("--batches", "batch sizes must be positive"));
+    }
+    let screener = Screener::new(
+        ScreenOptions::new()
+            .with_model(opts.model.clone())
+            .with_device(opts.device.clone())
+            .with_batch_size(opts.screen_batch),
+    )?;
+    let model = screener.model();
+    let (files, _) = walk(&opts.data, None)?;
+
+    log("decode per transfer syntax (one thread)");
+    let single = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .map_err(|e| Error::option("threads", e.to_string()))?;
+    let (decode, images) = single.install(|| decode_rates(&opts.data, &files, opts.seconds))?;
+    if images.is_empty() {
+        return Err(Error::option(
+            "DATA",
+            format!("{}: no decodable DICOM image", opts.data.display()),
+        ));
+    }
+
+    log("preprocessing (one thread)");
+    let pre = screener.preprocess();
+    let preprocess_images_per_s = single.install(|| {
+        rate(opts.seconds, || {
+            images
+                .iter()
+                .map(|img| usize::from(prepare_frame(img, 0, pre).is_ok()))
+                .sum()
+        })
+    });
+
+    log("inference per batch size");
+    let size = model.config().preprocess.size;
+    let mut inference = Vec::new();
+    for &b in &opts.batches {
+        inference.push(time_inference(model, b, size, opts.seconds)?);
+    }
+    let screen_rate = match inference.iter().find(|r| r.batch == opts.screen_batch) {
+        Some(r) => r.images_per_s,
+        None => time_inference(model, opts.screen_batch, size, opts.seconds)?.images_per_s,
+    };
+
+    log("decode + preprocess on all threads (the screener's code)");
+    let read = ReadOptions::default();
+    let key = screener.options().key.clone();
+    let cx = DecodeContext {
+        root: &opts.data,
+        pre,
+        read: &read,
+        key: &key,
+    };
+    let decode_images_per_s = rate(opts.seconds, || {
+        files
+            .par_iter()
+            .map(|rel| match decode_file(rel, &cx) {
+                FileWork::Image { inputs, .. } => inputs.len(),
+                _ => 0,
+            })
+            .sum()
+    });
+
+    log("end to end (screening the folder)");
+    let mut rows = Vec::new();
+    let stats = screener.screen_files(&opts.data, &files, &mut |r| {
+        rows.extend(r.rows);
+        ControlFlow::Continue(())
+    })?;
+    let images_per_s = stats.images as f64 / stats.wall_s.max(1e-9);
+    let end_to_end = EndToEnd {
+        files: stats.files,
+        images: stats.images,
+        wall_s: stats.wall_s,
+        images_per_s,
+        decode_images_per_s,
+        inference_images_per_s: screen_rate,
+        pipeline_efficiency: images_per_s / decode_images_per_s.min(screen_rate).max(1e-9),
+        peak_rss_bytes: peak_rss_bytes(),
+    };
+
+    let manifest = opts.data.join("manifest.csv");
+    let quality = if manifest.is_file() {
+        quality(
+            &manifest,
+            &rows,
+            screener.findings(),
+            &screener.thresholds(),
+        )?
+    } else {
+        Vec::new()
+    };
+    if let Some(dir) = &opts.save_inputs {
+        save_inputs(dir, model, &images, pre)?;
+    }
+    let training = if opts.train_epoch && manifest.is_file() {
+        log("training one epoch");
+        train_epoch(&manifest, model, screener.device())?
+    } else {
+        None
+    };
+    let weight_bytes = model_weight_bytes(model)?;
+    Ok(BenchReport {
+        radscreen_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_unix_s,
+        machine: machine(),
+        device: screener.device().report(),
+        data: opts.data.display().to_string(),
+        decode,
+        preprocess_images_per_s,
+        inference,
+        end_to_end,
+        cold_start: Vec::new(),
+        model: ModelInfo {
+            id: model.config().id.clone(),
+            sha256: model.sha256().to_string(),
+            weight_bytes,
+            parameters: model.num_params(),
+            input_size: size,
+        },
+        training,
+        quality,
+    })
+}
+
+/// Calls `work` (which returns how many items it did) until `seconds` have passed; items/s.
+fn rate(seconds: f64, mut work: impl FnMut() -> usize) -> f64 {
+    let _ = work(); // warm-up: caches, lazily built tables
+    let (mut n, t) = (0usize, Instant::now());
+    loop {
+        n += work();
+        let el = t.elapsed().as_secs_f64();
+        if el >= seconds {
+            return n as f64 / el;
+        }
+    }
+}
+
+/// Files grouped by transfer syntax and decoded from memory, round after round.
+fn decode_rates(
+    root: &Path,
+    files: &[String],
+    seconds: f64,
+) -> Result<(Vec<DecodeRow>, Vec<DicomImage>)> {
+    let opts = ReadOptions::default();
+    let mut groups: BTreeMap<String, Vec<(PathBuf, Vec<u8>)>> = BTreeMap::new();
+    let mut images = Vec::new();
+    for rel in files {
+        let path = root.join(rel);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let Ok(img) = DicomImage::from_bytes(&bytes, &path, &opts) else {
+            continue; // not DICOM or broken: screening reports those; nothing to time
+        };
+        if img.frames().is_err() || img.stored(0).is_err() {
+            continue;
+        }
+        groups
+            .entry(img.transfer_syntax().to_string())
+            .or_default()
+            .push((path, bytes));
+        images.push(img);
+    }
+    let rows = groups
+        .into_iter()
+        .map(|(uid, group)| {
+            let per_s = rate(seconds / 2.0, || {
+                let mut n = 0;
+                for (path, bytes) in &group {
+                    if let Ok(img) = DicomImage::from_bytes(bytes, path, &opts) {
+                        let frames = img.frames().unwrap_or(0);
+                        n += (0..frames).filter(|&f| img.stored(f).is_ok()).count();
+                    }
+                }
+                n
+            });
+            DecodeRow {
+                name: radscreen_dicom::syntax_name(&uid).to_string(),
+                transfer_syntax: uid,
+                files: group.len(),
+                frames_per_s: per_s,
+            }
+        })
+        .collect();
+    Ok((rows, images))
+}
+
+/// Random values in [0, 1) (xorshift): a fresh batch per iteration.
+fn fresh(n: usize, size: usize, seed: u64) -> Array4<f32> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    Array4::from_shape_fn((n, 3, size, size), |_| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 40) as f32 / (1u64 << 24) as f32
+    })
+}
+
+fn time_inference(model: &Model, batch: usize, size: usize, seconds: f64) -> Result<InferenceRow> {
+    // warm-up outside the clock: kernel compilation and autotuning on GPUs
+    for seed in 0..2 {
+        model.predict(fresh(batch, size, seed).view())?;
+    }
+    let (mut busy, mut iterations, mut seed) = (0.0f64, 0u64, 2u64);
+    while busy < seconds || iterations < 3 {
+        let x = fresh(batch, size, seed);
+        seed += 1;
+        let t = Instant::now();
+        model.predict(x.view())?; // reads the results back: the device is synchronised
+        busy += t.elapsed().as_secs_f64();
+        iterations += 1;
+    }
+    Ok(InferenceRow {
+        batch,
+        iterations,
+        ms_per_batch: busy * 1e3 / iterations as f64,
+        images_per_s: (iterations as usize * batch) as f64 / busy,
+    })
+}
+
+fn quality(
+    manifest: &Path,
+    rows: &[crate::screen::Row],
+    findings: &[String],
+    thresholds: &BTreeMap<String, f64>,
+) -> Result<Vec<QualityRow>> {
+    let m = radscreen_eval::io::read_manifest(manifest, findings, &[])?;
+    let truth: HashMap<(&str, u64), &Vec<bool>> = m
+        .rows
+        .iter()
+        .map(|r| ((r.path.as_str(), r.frame), &r.labels))
+        .collect();
+    let mut out = Vec::new();
+    for (k, finding) in findings.iter().enumerate() {
+        let t = thresholds.get(finding).copied().unwrap_or(0.5);
+        let pairs: Vec<(bool, f64)> = rows
+            .iter()
+            .filter(|r| r.status == Status::Ok)
+            .filter_map(|r| {
+                let y = truth.get(&(r.path.as_str(), u64::from(r.frame)))?[k];
+                Some((y, f64::from(r.scores.get(k).copied().flatten()?)))
+            })
+            .collect();
+        out.push(quality_row(finding, t, &pairs));
+    }
+    Ok(out)
+}
+
+/// Confusion-matrix rates at `threshold`, plus the Brier score and its R².
+pub fn quality_row(finding: &str, threshold: f64, pairs: &[(bool, f64)]) -> QualityRow {
+    let (mut tp, mut fp, mut tn, mut fn_) = (0usize, 0usize, 0usize, 0usize);
+    let (mut sse, mut sum_y) = (0.0, 0.0);
+    for &(y, p) in pairs {
+        match (y, p >= threshold) {
+            (true, true) => tp += 1,
+            (false, true) => fp += 1,
+            (false, false) => tn += 1,
+            (true, false) => fn_ += 1,
+        }
+        let yv = f64::from(u8::from(y));
+        sse += (p - yv).powi(2);
+        sum_y += yv;
+    }
+    let n = pairs.len();
+    let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, tp + fn_);
+    let f1 = ratio(2 * tp, 2 * tp + fp + fn_);
+    let mean = sum_y / n.max(1) as f64;
+    let sst: f64 = pairs
+        .iter()
+        .map(|&(y, _)| (f64::from(u8::from(y)) - mean).powi(2))
+        .sum();
+    QualityRow {
+        finding: finding.to_string(),
+        threshold,
+        images: n,
+        positives: tp + fn_,
+        accuracy: ratio(tp + tn, n).unwrap_or(0.0),
+        precision,
+        recall,
+        f1,
+        mse: sse / n.max(1) as f64,
+        r2: (sst > 0.0).then(|| 1.0 - sse / sst),
+    }
+}
+
+fn save_inputs(
+    dir: &Path,
+    model: &Model,
+    images: &[DicomImage],
+    pre: &radscreen_imaging::preprocess::Preprocess,
+) -> Result<()> {
+    let inputs: Vec<_> = images
+        .iter()
+        .filter_map(|img| prepare_frame(img, 0, pre).ok())
+        .take(32)
+        .map(|p| p.input.insert_axis(Axis(0)))
+        .collect();
+    let views: Vec<_> = inputs.iter().map(|a| a.view()).collect();
+    let batch = ndarray::concatenate(Axis(0), &views)
+        .map_err(|e| Error::option("--save-inputs", e.to_string()))?;
+    let probs: Vec<f32> = model
+        .predict(batch.view())?
+        .into_iter()
+        .flat_map(|p| p.probabilities)
+        .collect();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let (n, c, h, w) = batch.dim();
+    let values: Vec<f32> = batch.iter().copied().collect();
+    radscreen_imaging::npy::write_f32(&dir.join("inputs.npy"), &[n, c, h, w], &values)?;
+    let f = probs.len() / n.max(1);
+    radscreen_imaging::npy::write_f32(&dir.join("probabilities.npy"), &[n, f], &probs)?;
+    Ok(())
+}
+
+fn train_epoch(
+    manifest: &Path,
+    model: &Model,
+    device: &radscreen_model::SelectedDevice,
+) -> Result<Option<TrainingRow>> {
+    let params = model.config().preprocess.clone();
+    let data = crate::dataset::load_dataset(manifest, None, &params, &|_, _| {})?;
+    if data.train.is_empty() || data.val.is_empty() {
+        return Ok(None);
+    }
+    let out = std::env::temp_dir().join(format!("radscreen-bench-train-{}", std::process::id()));
+    let opts = TrainOptions::new().with_epochs(1);
+    let t = Instant::now();
+    let r = radscreen_model::train(
+        &data.train,
+        &data.val,
+        params,
+        serde_json::json!({"purpose": "radscreen bench"}),
+        &out,
+        &opts,
+        device,
+        &mut |_| {},
+    );
+    let secs = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&out);
+    r?;
+    Ok(Some(TrainingRow {
+        images: data.train.len(),
+        seconds_per_epoch: secs,
+        images_per_s: data.train.len() as f64 / secs,
+    }))
+}
+
+fn model_weight_bytes(model: &Model) -> Result<usize> {
+    let dir = std::env::temp_dir().join(format!("radscreen-bench-model-{}", std::process::id()));
+    model.save_dir(&dir)?;
+    let len =
+        std::fs::metadata(dir.join(radscreen_model::model::WEIGHTS_FILE)).map_or(0, |m| m.len());
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(len as usize)
+}
+
+fn machine() -> Machine {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    Machine {
+        os: std::env::consts::OS.into(),
+        arch: std::env::consts::ARCH.into(),
+        cpu,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
+}
+
+/// The process's peak resident memory (Linux: VmHWM), for "memory stays flat" checks.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = s
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
