@@ -33,6 +33,19 @@ pub fn prepare_frame(
     frame: u32,
     pre: &Preprocess,
 ) -> radscreen_dicom::Result<Prepared> {
+    let (kind, plane) = frame_plane(image, frame)?;
+    Ok(pre.apply(kind, plane.view()))
+}
+
+/// The decoded plane the preprocessing starts from, and how to read it: modality values (HU
+/// for CT) for greyscale CT/MR, the display stage otherwise.
+///
+/// # Errors
+/// Decoding errors from radscreen-dicom.
+pub fn frame_plane(
+    image: &DicomImage,
+    frame: u32,
+) -> radscreen_dicom::Result<(InputKind, ndarray::Array2<f32>)> {
     let kind = InputKind::for_modality(image.meta().modality.as_deref());
     let monochrome = image.pixel_info()?.is_monochrome();
     let plane = match kind {
@@ -43,5 +56,5 @@ pub fn prepare_frame(
     };
     // A colour CT/MR (rare: secondary captures) is screened as luminance on the display scale.
     let kind = if monochrome { kind } else { InputKind::Display };
-    Ok(pre.apply(kind, plane.view()))
+    Ok((kind, plane))
 }

@@ -34,7 +34,7 @@ use std::time::Instant;
 use ndarray::{Array2, Array3, Axis};
 use radscreen_dicom::ReadOptions;
 use radscreen_imaging::preprocess::{Preprocess, Transform, bilinear};
-use radscreen_model::{DeviceOptions, Model, SelectedDevice, select_device};
+use radscreen_model::{DeviceOptions, DevicePreference, Model, SelectedDevice, select_device};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -225,10 +225,21 @@ impl Screener {
             return Err(Error::option("queue", "must be at least 1"));
         }
         let device = select_device(&opts.device)?;
-        let model = match &opts.model {
+        let mut model = match &opts.model {
             ModelSource::Shipped => Model::shipped(&device.device)?,
             ModelSource::Dir(d) => Model::load_dir(d, &device.device)?,
         };
+        // On the CPU, `auto` and `cpu` score with radscreen's own path (several times faster
+        // than burn's CPU kernels for this network; docs/benchmarks.md); naming `flex` or
+        // `ndarray` keeps burn's kernels.
+        if device.backend.is_cpu()
+            && matches!(
+                device.requested,
+                DevicePreference::Auto | DevicePreference::Cpu
+            )
+        {
+            model.use_native_cpu(true)?;
+        }
         let cfg = model.config();
         let findings = cfg.findings.clone();
         for (name, t) in &opts.thresholds {

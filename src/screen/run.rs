@@ -147,6 +147,7 @@ pub fn screen_to_report(
                 super::ModelSource::Dir(d) => d.display().to_string(),
             },
             "parameters": model.num_params(),
+            "inference": model.inference_path(),
         }),
         device: serde_json::to_value(screener.device().report()).unwrap_or_default(),
         thresholds: screener.thresholds(),

@@ -104,7 +104,7 @@ fn first_result(file: &Path, model: ModelSource, device: DeviceOptions) -> CmdRe
         .unwrap_or_default();
     let mut ok = false;
     screener.screen_files(root, &[name], &mut |r| {
-        ok = r.rows.iter().any(|row| row.status == Status::Ok);
+        ok |= r.rows.iter().any(|row| row.status == Status::Ok);
         ControlFlow::Continue(())
     })?;
     println!("{:.3} {ok}", t.elapsed().as_secs_f64());
@@ -160,7 +160,12 @@ fn cold_starts(
         let status = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status()?;
         let seconds = t.elapsed().as_secs_f64();
         if !status.success() {
-            return Err(format!("cold-start child failed on {} ({status})", file.display()).into());
+            // keep the minutes of measurements already made; say what is missing
+            eprintln!(
+                "radscreen: warning: cold-start run failed on {} ({status}); row left out",
+                file.display()
+            );
+            continue;
         }
         out.push(ColdStart {
             label: label.to_string(),
@@ -220,10 +225,14 @@ fn table(r: &BenchReport) -> String {
     }
     let _ = writeln!(
         s,
-        "\nPreprocessing (one thread)  {:.1} images/s",
+        "\nPreprocessing (one thread, decoded planes to model input)  {:.1} images/s",
         r.preprocess_images_per_s
     );
-    let _ = writeln!(s, "\nInference ({}, fresh input per batch)", d.backend);
+    let _ = writeln!(
+        s,
+        "\nInference ({}, {}; fresh input per batch)",
+        d.backend, r.model.inference
+    );
     let _ = writeln!(s, "  {:>6} {:>12} {:>12}", "batch", "ms/batch", "images/s");
     for row in &r.inference {
         let _ = writeln!(
@@ -235,7 +244,7 @@ fn table(r: &BenchReport) -> String {
     let e = &r.end_to_end;
     let _ = writeln!(
         s,
-        "\nEnd to end: {} images from {} files in {:.2} s = {:.1} images/s\n  decode+preprocess alone (all threads) {:.1} images/s, inference alone {:.1} images/s\n  pipeline efficiency (end to end / slower stage) {:.2}; peak RSS {}",
+        "\nEnd to end: {} images from {} files in {:.2} s = {:.1} images/s\n  decode+preprocess alone (all threads) {:.1} images/s, inference alone {:.1} images/s\n  end to end / slower stage {:.2} (both stages on the same cores: at most {:.1} images/s); peak RSS {}",
         e.images,
         e.files,
         e.wall_s,
@@ -243,6 +252,7 @@ fn table(r: &BenchReport) -> String {
         e.decode_images_per_s,
         e.inference_images_per_s,
         e.pipeline_efficiency,
+        e.shared_cpu_bound_images_per_s,
         e.peak_rss_bytes
             .map_or("-".into(), |b| format!("{:.0} MiB", b as f64 / 1048576.0))
     );
@@ -265,7 +275,7 @@ fn table(r: &BenchReport) -> String {
     if let Some(t) = &r.training {
         let _ = writeln!(
             s,
-            "Training: {:.1} s per epoch of {} images ({:.1} images/s)",
+            "Training: {:.1} s per epoch of {} images incl. validation ({:.1} images/s)",
             t.seconds_per_epoch, t.images, t.images_per_s
         );
     }

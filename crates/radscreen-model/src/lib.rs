@@ -19,6 +19,7 @@ pub mod augment;
 pub mod device;
 mod error;
 pub mod model;
+mod native;
 pub mod net;
 pub mod train;
 

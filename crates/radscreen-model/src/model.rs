@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::native::NativeNet;
 use crate::net::{Net, NetConfig};
 
 /// File names inside a model directory.
@@ -83,6 +84,10 @@ impl ModelConfig {
                 self.preprocess.size
             ));
         }
+        let r = self.net.pool_sharpness;
+        if !(r.is_finite() && r > 0.0) {
+            return bad(format!("pool_sharpness {r} must be a positive number"));
+        }
         for f in &self.findings {
             match self.thresholds.get(f) {
                 Some(t) if (0.0..=1.0).contains(t) => {}
@@ -113,6 +118,8 @@ pub struct Model {
     config: ModelConfig,
     sha256: String,
     device: Device,
+    /// Set by [`Model::use_native_cpu`]: inference runs on radscreen's own CPU path.
+    native: Option<NativeNet>,
 }
 
 /// The shipped default model (trained by `radscreen train` on `radscreen synth` data).
@@ -127,6 +134,7 @@ impl Model {
             config,
             sha256: String::new(),
             device,
+            native: None,
         }
     }
 
@@ -193,6 +201,7 @@ impl Model {
             config,
             sha256,
             device: device.clone(),
+            native: None,
         })
     }
 
@@ -236,6 +245,30 @@ impl Model {
         self.net.num_params()
     }
 
+    /// Runs inference on radscreen's own CPU path (BatchNorm folded into the convolutions,
+    /// im2col + SGEMM; `native.rs`) instead of burn's kernels, or back on burn with `false`.
+    /// Training and the device the model lives on are unchanged.
+    ///
+    /// # Errors
+    /// A network the native path cannot express.
+    pub fn use_native_cpu(&mut self, on: bool) -> Result<()> {
+        self.native = if on {
+            Some(NativeNet::from_net(&self.net)?)
+        } else {
+            None
+        };
+        Ok(())
+    }
+
+    /// Which code scores images: `"radscreen-native-cpu"` or `"burn"`.
+    pub fn inference_path(&self) -> &'static str {
+        if self.native.is_some() {
+            "radscreen-native-cpu"
+        } else {
+            "burn"
+        }
+    }
+
     /// Scores a batch of preprocessed images.
     ///
     /// # Shapes
@@ -259,6 +292,13 @@ impl Model {
         if batch.iter().any(|v| !v.is_finite()) {
             return Err(Error::InvalidInput("non-finite input value".into()));
         }
+        if let Some(native) = &self.native {
+            let (maps, side) = native.forward(batch)?;
+            return Ok(maps
+                .into_iter()
+                .map(|m| native_prediction(m, side, self.config.net.pool_sharpness))
+                .collect());
+        }
         let data = TensorData::new(batch.iter().copied().collect::<Vec<f32>>(), [n, c, h, w]);
         let input = Tensor::<4>::from_data(data, &self.device);
         let out = self.net.forward(input, self.config.net.pool_sharpness);
@@ -280,6 +320,40 @@ impl Model {
                 }
             })
             .collect())
+    }
+}
+
+/// Probabilities from activation-map logits `[findings, h * w]`: log-sum-exp pooling as in
+/// `Net::forward`, then sigmoids.
+fn native_prediction(
+    map: ndarray::Array2<f32>,
+    (h, w): (usize, usize),
+    sharpness: f32,
+) -> Prediction {
+    let sigmoid = |v: f32| 1.0 / (1.0 + (-v).exp());
+    let probabilities: Vec<f32> = map
+        .rows()
+        .into_iter()
+        .map(|row| {
+            let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mean = row
+                .iter()
+                .map(|&v| ((v - m) * sharpness).exp())
+                .sum::<f32>()
+                / row.len() as f32;
+            sigmoid(m + mean.ln() / sharpness)
+        })
+        .collect();
+    let anomaly = probabilities.iter().copied().fold(0.0f32, f32::max);
+    let f = map.nrows();
+    let cam = map
+        .mapv(sigmoid)
+        .into_shape_with_order((f, h, w))
+        .unwrap_or_else(|_| Array3::zeros((f, 0, 0)));
+    Prediction {
+        probabilities,
+        anomaly,
+        cam,
     }
 }
 

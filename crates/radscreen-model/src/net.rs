@@ -114,6 +114,10 @@ impl ConvBn {
         }
     }
 
+    pub(crate) fn parts(&self) -> (&Conv2d, &BatchNorm) {
+        (&self.conv, &self.bn)
+    }
+
     /// # Shapes
     /// `[batch, cin, h, w]` -> `[batch, cout, h / stride, w / stride]`
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
@@ -136,6 +140,10 @@ impl Block {
         let skip =
             (cin != cout || stride != 1).then(|| ConvBn::new(cin, cout, 1, stride, rng, device));
         Block { a, b, skip }
+    }
+
+    pub(crate) fn parts(&self) -> (&ConvBn, &ConvBn, Option<&ConvBn>) {
+        (&self.a, &self.b, self.skip.as_ref())
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
@@ -166,6 +174,10 @@ pub struct NetOutput {
 }
 
 impl Net {
+    pub(crate) fn parts(&self) -> (&ConvBn, &[Block], &Conv2d) {
+        (&self.stem, &self.blocks, &self.head)
+    }
+
     /// Runs the network.
     ///
     /// # Shapes

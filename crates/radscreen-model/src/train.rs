@@ -85,6 +85,10 @@ impl TrainOptions {
     pub fn new() -> Self {
         Self::default()
     }
+    pub fn with_net(mut self, net: NetConfig) -> Self {
+        self.net = net;
+        self
+    }
     pub fn with_epochs(mut self, epochs: usize) -> Self {
         self.epochs = epochs;
         self

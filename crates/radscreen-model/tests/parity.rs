@@ -57,6 +57,23 @@ fn backends_agree_to_1e4() {
             .all(|p| p.probabilities.iter().all(|v| (0.0..=1.0).contains(v)))
     );
 
+    // radscreen's own CPU path (BatchNorm folded, im2col + SGEMM), one image and a batch
+    {
+        let d = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
+        let mut model = Model::shipped(&d.device).unwrap();
+        model.use_native_cpu(true).unwrap();
+        assert_eq!(model.inference_path(), "radscreen-native-cpu");
+        let size = model.config().preprocess.size;
+        let native = model.predict(batch(4, size).view()).unwrap();
+        let d = max_diff(&flex, &native);
+        eprintln!("flex vs native CPU: max abs difference {d:e}");
+        assert!(d <= 1e-4, "flex vs native CPU differ by {d}");
+        let single = model.predict(batch(1, size).view()).unwrap();
+        let d1 = max_diff(&flex[..1], &single);
+        assert!(d1 <= 1e-4, "flex vs native CPU (batch 1) differ by {d1}");
+        assert_eq!(native[0].cam.dim(), flex[0].cam.dim());
+    }
+
     #[cfg(feature = "ndarray")]
     {
         let (b, nd) = run(DevicePreference::Ndarray, false).expect("ndarray backend");
