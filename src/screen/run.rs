@@ -105,7 +105,6 @@ pub fn screen_to_report(
         ..Progress::default()
     };
     let mut writer = writer;
-    let mut write_error: Option<Error> = None;
     let nf = findings.len();
     for (rel, message) in walk_errors
         .iter()
@@ -119,20 +118,35 @@ pub fn screen_to_report(
         })?;
     }
     on_progress(&progress);
-    let stats = screener.screen_files(root, &todo, &mut |res| {
-        progress.done += 1;
-        progress.errors += res.rows.iter().any(|r| r.status == Status::Error) as u64;
-        progress.flagged += res.rows.iter().any(|r| r.flags.contains(&Some(true))) as u64;
-        if let Err(e) = writer.add(res) {
-            write_error = Some(e);
-            return ControlFlow::Break(());
-        }
-        on_progress(&progress);
-        ControlFlow::Continue(())
-    })?;
-    if let Some(e) = write_error {
-        return Err(e);
-    }
+    // The report is written on its own thread (heatmap PNGs cost about as much as scoring), in
+    // arrival order, each file's heatmaps before its rows: a crash still leaves a consistent
+    // report, and inference never waits for the disk.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<FileResult>(16);
+    let (stats, written) = std::thread::scope(|s| {
+        let writing = s.spawn(move || -> Result<ReportWriter> {
+            for res in rx {
+                writer.add(res)?;
+            }
+            Ok(writer)
+        });
+        let stats = screener.screen_files(root, &todo, &mut |res| {
+            progress.done += 1;
+            progress.errors += res.rows.iter().any(|r| r.status == Status::Error) as u64;
+            progress.flagged += res.rows.iter().any(|r| r.flags.contains(&Some(true))) as u64;
+            if tx.send(res).is_err() {
+                return ControlFlow::Break(()); // the writer failed: its error is returned below
+            }
+            on_progress(&progress);
+            ControlFlow::Continue(())
+        });
+        drop(tx);
+        let written = writing
+            .join()
+            .unwrap_or_else(|_| Err(Error::report(&opts.out, "the report writer panicked")));
+        (stats, written)
+    });
+    let writer = written?;
+    let stats = stats?;
     let dir = writer.close()?;
     let (rows, lesions) = report::read_report(&dir, &findings)?;
     let counts = report::count(&rows, &findings);

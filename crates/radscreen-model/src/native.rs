@@ -12,7 +12,7 @@ use burn::module::Param;
 use burn::nn::BatchNorm;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
-use ndarray::{Array2, ArrayView2, ArrayView4, Axis};
+use ndarray::{Array2, ArrayView4, Axis};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -165,61 +165,108 @@ impl NativeNet {
     }
 }
 
+/// Floats in one tile's column block (256 KiB): small enough to stay in a core's L2 cache
+/// between im2col writing it and the product reading it.
+const TILE_FLOATS: usize = 64 * 1024;
+
 impl Conv {
+    /// The convolution (+ bias, + ReLU) in tiles of whole output rows: each tile builds its own
+    /// im2col block and multiplies it, so the block never leaves the cache; tiles run on
+    /// `threads` threads.
     fn apply(&self, x: &Planes, threads: usize, relu: bool) -> Planes {
         let (k, s, p) = (self.kernel, self.stride, self.pad);
         let ho = (x.h + 2 * p).saturating_sub(k) / s + 1;
         let wo = (x.w + 2 * p).saturating_sub(k) / s + 1;
-        let cols = if k == 1 && s == 1 && p == 0 {
-            None // a pointwise convolution multiplies the planes as they are
-        } else {
-            Some(im2col(x, self.cin, k, s, p, ho, wo))
-        };
-        let rhs = cols.as_ref().map_or(x.data.view(), |c| c.view());
-        let mut out = Array2::<f32>::zeros((self.weight.nrows(), ho * wo));
-        matmul(self.weight.view(), rhs, &mut out, threads);
-        for (mut row, &b) in out.axis_iter_mut(Axis(0)).zip(&self.bias) {
-            if relu {
-                row.mapv_inplace(|v| (v + b).max(0.0));
+        let cout = self.weight.nrows();
+        let kk = self.cin * k * k;
+        let xs = x.data.as_standard_layout(); // no copy: the planes are built row-major
+        let src = xs.as_slice().unwrap_or_default();
+        let w = self.weight.as_standard_layout();
+        let w = w.as_slice().unwrap_or_default();
+        let pointwise = k == 1 && s == 1 && p == 0;
+        let rows = (TILE_FLOATS / (kk * wo).max(1)).clamp(1, ho.max(1));
+        let tiles: Vec<(usize, usize)> = (0..ho)
+            .step_by(rows)
+            .map(|r0| (r0, (r0 + rows).min(ho)))
+            .collect();
+        let tile = |&(r0, r1): &(usize, usize)| -> Vec<f32> {
+            let t = (r1 - r0) * wo;
+            let mut dst = vec![0.0f32; cout * t];
+            if pointwise {
+                // the planes themselves are the columns: rows of length h*w, this tile's slice
+                gemm_into(&mut dst, cout, t, kk, w, &src[r0 * wo..], x.h * x.w);
             } else {
-                row.mapv_inplace(|v| v + b);
+                let cols = im2col_rows(src, x.h, x.w, self.cin, k, s, p, wo, r0, r1);
+                gemm_into(&mut dst, cout, t, kk, w, &cols, t);
+            }
+            dst
+        };
+        let blocks: Vec<Vec<f32>> = if threads > 1 && tiles.len() > 1 {
+            tiles.par_iter().map(tile).collect()
+        } else {
+            tiles.iter().map(tile).collect()
+        };
+        // scatter the tiles into [cout, ho * wo], adding the bias (and ReLU) on the way
+        let n = ho * wo;
+        let mut out = vec![0.0f32; cout * n];
+        for (&(r0, r1), block) in tiles.iter().zip(&blocks) {
+            let t = (r1 - r0) * wo;
+            for (o, &b) in self.bias.iter().enumerate().take(cout) {
+                let d = &mut out[o * n + r0 * wo..o * n + r0 * wo + t];
+                for (v, &y) in d.iter_mut().zip(&block[o * t..(o + 1) * t]) {
+                    *v = if relu { (y + b).max(0.0) } else { y + b };
+                }
             }
         }
         Planes {
-            data: out,
+            data: Array2::from_shape_vec((cout, n), out).unwrap_or_default(),
             h: ho,
             w: wo,
         }
     }
 }
 
-/// `[cin * k * k, ho * wo]`: row (c, dy, dx) holds the input samples each output position sees.
-fn im2col(
-    x: &Planes,
+/// im2col for output rows `r0..r1`: `[cin * k * k, (r1 - r0) * wo]`, row (c, dy, dx) holding
+/// the input samples each of those output positions sees (zero outside the image).
+#[allow(clippy::too_many_arguments)]
+fn im2col_rows(
+    src: &[f32],
+    h: usize,
+    w: usize,
     cin: usize,
     k: usize,
     s: usize,
     p: usize,
-    ho: usize,
     wo: usize,
-) -> Array2<f32> {
-    let (h, w) = (x.h, x.w);
-    let xs = x.data.as_standard_layout(); // no copy: the planes are built row-major
-    let src_all = xs.as_slice().unwrap_or_default();
-    let mut dst_all = vec![0.0f32; cin * k * k * ho * wo];
-    for c in 0..cin.min(src_all.len() / (h * w).max(1)) {
-        let plane = &src_all[c * h * w..(c + 1) * h * w];
+    r0: usize,
+    r1: usize,
+) -> Vec<f32> {
+    let t = (r1 - r0) * wo;
+    let mut cols = vec![0.0f32; cin * k * k * t];
+    for c in 0..cin.min(src.len() / (h * w).max(1)) {
+        let plane = &src[c * h * w..(c + 1) * h * w];
         for dy in 0..k {
             for dx in 0..k {
                 let row = (c * k + dy) * k + dx;
-                let dst = &mut dst_all[row * ho * wo..(row + 1) * ho * wo];
-                for oy in 0..ho {
+                let dst = &mut cols[row * t..(row + 1) * t];
+                // output columns whose input column ox*s + dx - p lies inside the image;
+                // the others read the zero padding and stay zero
+                let lo = p.saturating_sub(dx).div_ceil(s);
+                let hi = (w + p).saturating_sub(dx).div_ceil(s).min(wo);
+                if lo >= hi {
+                    continue;
+                }
+                let ix0 = lo * s + dx - p;
+                for oy in r0..r1 {
                     let Some(iy) = (oy * s + dy).checked_sub(p).filter(|&iy| iy < h) else {
-                        continue; // zero padding: the row stays zero
+                        continue; // a padding row: stays zero
                     };
-                    let src = &plane[iy * w..(iy + 1) * w];
-                    for (ox, v) in dst[oy * wo..(oy + 1) * wo].iter_mut().enumerate() {
-                        if let Some(&x) = (ox * s + dx).checked_sub(p).and_then(|ix| src.get(ix)) {
+                    let line = &plane[iy * w..(iy + 1) * w];
+                    let d = &mut dst[(oy - r0) * wo + lo..(oy - r0) * wo + hi];
+                    if s == 1 {
+                        d.copy_from_slice(&line[ix0..ix0 + (hi - lo)]);
+                    } else {
+                        for (v, &x) in d.iter_mut().zip(line[ix0..].iter().step_by(s)) {
                             *v = x;
                         }
                     }
@@ -227,53 +274,53 @@ fn im2col(
             }
         }
     }
-    Array2::from_shape_vec((cin * k * k, ho * wo), dst_all).unwrap_or_default()
+    cols
 }
 
-/// `out = lhs · rhs` (all row-major), on `threads` of rayon's threads.
-fn matmul(lhs: ArrayView2<f32>, rhs: ArrayView2<f32>, out: &mut Array2<f32>, threads: usize) {
-    let (m, k) = lhs.dim();
-    let n = rhs.ncols();
-    let (Some(a), Some(b)) = (lhs.as_slice(), rhs.as_slice()) else {
-        // not contiguous (never, as built here): ndarray's safe, slower product
-        return ndarray::linalg::general_mat_mul(1.0, &lhs, &rhs, 0.0, out);
-    };
-    let Some(c) = out.as_slice_mut() else {
-        return ndarray::linalg::general_mat_mul(1.0, &lhs, &rhs, 0.0, out);
-    };
-    if rhs.nrows() != k || c.len() != m * n || a.len() != m * k || b.len() != k * n {
-        // never hand gemm mismatched buffers; ndarray's product checks shapes itself
-        return ndarray::linalg::general_mat_mul(1.0, &lhs, &rhs, 0.0, out);
+/// `dst[m×n] = lhs[m×k] · rhs[k×n]`, row-major, `rhs` rows `rhs_rs` apart, on one thread.
+fn gemm_into(
+    dst: &mut [f32],
+    m: usize,
+    n: usize,
+    k: usize,
+    lhs: &[f32],
+    rhs: &[f32],
+    rhs_rs: usize,
+) {
+    let rhs_needed = if k == 0 { 0 } else { (k - 1) * rhs_rs + n };
+    if m == 0
+        || n == 0
+        || dst.len() < m * n
+        || lhs.len() < m * k
+        || rhs.len() < rhs_needed
+        || rhs_rs < n
+    {
+        return; // unreachable by construction; never hand gemm buffers it would overrun
     }
-    let parallelism = if threads > 1 {
-        gemm::Parallelism::Rayon(threads)
-    } else {
-        gemm::Parallelism::None
-    };
-    // SAFETY: the three buffers are contiguous row-major matrices of exactly m×k, k×n and m×n
-    // elements (checked above); gemm reads lhs/rhs and writes dst within those bounds, and
-    // with read_dst = false it never reads dst.
+    // SAFETY: dst holds m×n floats with row stride n, lhs m×k with row stride k, and rhs k rows
+    // of n floats each starting rhs_rs apart: all inside the slices (checked above). gemm
+    // reads lhs and rhs and writes only dst; with read_dst = false it does not read dst.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            c.as_mut_ptr(),
+            dst.as_mut_ptr(),
             1,
             n as isize,
             false,
-            a.as_ptr(),
+            lhs.as_ptr(),
             1,
             k as isize,
-            b.as_ptr(),
+            rhs.as_ptr(),
             1,
-            n as isize,
+            rhs_rs as isize,
             0.0,
             1.0,
             false,
             false,
             false,
-            parallelism,
+            gemm::Parallelism::None,
         );
     }
 }
