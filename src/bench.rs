@@ -11,9 +11,9 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use ndarray::{Array4, Axis};
+use ndarray::Axis;
 use radscreen_dicom::{DicomImage, ReadOptions};
-use radscreen_model::{DeviceOptions, DeviceReport, Model, TrainOptions};
+use radscreen_model::{DeviceOptions, DeviceReport, Model, TrainOptions, random_batch};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -399,25 +399,14 @@ fn decode_rates(
     Ok((rows, images))
 }
 
-/// Random values in [0, 1) (xorshift): a fresh batch per iteration.
-fn fresh(n: usize, size: usize, seed: u64) -> Array4<f32> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    Array4::from_shape_fn((n, 3, size, size), |_| {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 40) as f32 / (1u64 << 24) as f32
-    })
-}
-
 fn time_inference(model: &Model, batch: usize, size: usize, seconds: f64) -> Result<InferenceRow> {
     // warm-up outside the clock: kernel compilation and autotuning on GPUs
     for seed in 0..2 {
-        model.predict(fresh(batch, size, seed).view())?;
+        model.predict(random_batch(batch, size, seed).view())?;
     }
     let (mut busy, mut iterations, mut seed) = (0.0f64, 0u64, 2u64);
     while busy < seconds || iterations < 3 {
-        let x = fresh(batch, size, seed);
+        let x = random_batch(batch, size, seed);
         seed += 1;
         let t = Instant::now();
         model.predict(x.view())?; // reads the results back: the device is synchronised

@@ -128,12 +128,17 @@ impl ReportWriter {
             }
         }
         let p = self.dir.join(PARTIAL);
-        self.rows
-            .write_all(&rows::to_csv(&res.rows, self.keep_phi))
-            .map_err(|e| Error::io(&p, e))?;
         for l in &res.lesions {
             writeln!(self.lesions, "{}", lesion_line(l)).map_err(|e| Error::io(&p, e))?;
         }
+        // A file's rows must never reach the disk before its lesion lines: a resume keeps lesion
+        // lines only for files whose rows are complete. BufWriter flushes on its own when its
+        // buffer fills, so push the lesions out first whenever this write would make it do so.
+        let bytes = rows::to_csv(&res.rows, self.keep_phi);
+        if self.rows.buffer().len() + bytes.len() > self.rows.capacity() {
+            self.lesions.flush().map_err(|e| Error::io(&p, e))?;
+        }
+        self.rows.write_all(&bytes).map_err(|e| Error::io(&p, e))?;
         if self.last_flush.elapsed().as_secs_f64() > 2.0 {
             self.flush()?;
         }

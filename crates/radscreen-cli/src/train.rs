@@ -35,12 +35,12 @@ pub struct Args {
     epochs: usize,
     #[arg(long, default_value_t = 16)]
     batch: usize,
-    #[arg(long, default_value_t = 2e-3)]
+    #[arg(long, default_value_t = 1e-3)]
     lr: f64,
     #[arg(long, default_value_t = 2024)]
     seed: u64,
     /// Epochs without improvement of the validation score before stopping.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 6)]
     patience: usize,
     /// Side of the square model input in pixels.
     #[arg(long, default_value_t = 128)]

@@ -6,18 +6,7 @@
 //! which synchronises the device before the clock stops.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ndarray::Array4;
-use radscreen_model::{DeviceOptions, DevicePreference, Model, select_device};
-
-fn fresh(n: usize, size: usize, seed: u64) -> Array4<f32> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    Array4::from_shape_fn((n, 3, size, size), |_| {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 40) as f32 / (1u64 << 24) as f32
-    })
-}
+use radscreen_model::{DeviceOptions, DevicePreference, Model, random_batch, select_device};
 
 fn bench(c: &mut Criterion) {
     let mut prefs = vec![DevicePreference::Flex];
@@ -36,7 +25,7 @@ fn bench(c: &mut Criterion) {
         for batch in [1usize, 8, 32] {
             // warm up (kernel compilation, autotune) outside the measurement
             model
-                .predict(fresh(batch, size, 0).view())
+                .predict(random_batch(batch, size, 0).view())
                 .expect("predict");
             let mut seed = 1;
             group.throughput(Throughput::Elements(batch as u64));
@@ -44,7 +33,7 @@ fn bench(c: &mut Criterion) {
                 b.iter_batched(
                     || {
                         seed += 1;
-                        fresh(n, size, seed)
+                        random_batch(n, size, seed)
                     },
                     |x| model.predict(x.view()).expect("predict"),
                     criterion::BatchSize::LargeInput,

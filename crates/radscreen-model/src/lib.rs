@@ -28,7 +28,7 @@ pub use device::{
     Backend, DeviceOptions, DevicePreference, DeviceReport, SelectedDevice, select_device,
 };
 pub use error::{Error, Result};
-pub use model::{FINDINGS, Model, ModelConfig, Prediction, PreprocessParams};
+pub use model::{FINDINGS, Model, ModelConfig, Prediction, PreprocessParams, random_batch};
 pub use net::{Net, NetConfig, NetOutput};
 pub use train::{
     EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,

@@ -323,6 +323,19 @@ impl Model {
     }
 }
 
+/// A batch of random inputs in [0, 1) (xorshift, seeded) shaped for a model of input side
+/// `size`: benchmarks score a fresh one per iteration, since an identical repeated input can be
+/// served from a lazy or fused graph and time nothing.
+pub fn random_batch(n: usize, size: usize, seed: u64) -> ndarray::Array4<f32> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    ndarray::Array4::from_shape_fn((n, 3, size, size), |_| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 40) as f32 / (1u64 << 24) as f32
+    })
+}
+
 /// Probabilities from activation-map logits `[findings, h * w]`: log-sum-exp pooling as in
 /// `Net::forward`, then sigmoids.
 fn native_prediction(
