@@ -313,7 +313,6 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
     } else {
         None
     };
-    let weight_bytes = model_weight_bytes(model)?;
     Ok(BenchReport {
         radscreen_version: env!("CARGO_PKG_VERSION").to_string(),
         started_unix_s,
@@ -329,7 +328,7 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
             id: model.config().id.clone(),
             inference: model.inference_path().to_string(),
             sha256: model.sha256().to_string(),
-            weight_bytes,
+            weight_bytes: model.weight_bytes(),
             parameters: model.num_params(),
             input_size: size,
         },
@@ -549,15 +548,6 @@ fn train_epoch(
         seconds_per_epoch: secs,
         images_per_s: data.train.len() as f64 / secs,
     }))
-}
-
-fn model_weight_bytes(model: &Model) -> Result<usize> {
-    let dir = std::env::temp_dir().join(format!("radscreen-bench-model-{}", std::process::id()));
-    model.save_dir(&dir)?;
-    let len =
-        std::fs::metadata(dir.join(radscreen_model::model::WEIGHTS_FILE)).map_or(0, |m| m.len());
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(len as usize)
 }
 
 fn machine() -> Machine {

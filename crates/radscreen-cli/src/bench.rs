@@ -11,7 +11,7 @@ use radscreen::bench::{BenchOptions, BenchReport, ColdStart};
 use radscreen::model::{DeviceOptions, DevicePreference};
 use radscreen::screen::{ModelSource, ScreenOptions, Screener, Status};
 
-use crate::{CmdResult, EXIT_USAGE};
+use crate::{CmdResult, usage};
 
 #[derive(ClapArgs)]
 pub struct Args {
@@ -53,10 +53,7 @@ pub struct Args {
 pub fn run(a: Args) -> CmdResult {
     let pref: DevicePreference = match a.device.parse() {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("radscreen: error: {e}");
-            return Ok(ExitCode::from(EXIT_USAGE));
-        }
+        Err(e) => return usage(e),
     };
     let device = DeviceOptions::new(pref).with_allow_software(a.allow_software_gpu);
     let model = a
@@ -75,10 +72,7 @@ pub fn run(a: Args) -> CmdResult {
         .with_save_inputs(a.save_inputs.clone());
     let mut report = match radscreen::bench::run(&opts, &mut |stage| eprintln!("bench: {stage}")) {
         Ok(r) => r,
-        Err(e) if e.is_usage() => {
-            eprintln!("radscreen: error: {e}");
-            return Ok(ExitCode::from(EXIT_USAGE));
-        }
+        Err(e) if e.is_usage() => return usage(e),
         Err(e) => return Err(e.into()),
     };
     if !a.no_cold_start {

@@ -46,6 +46,12 @@ enum Command {
 /// Exit status for usage and configuration errors (clap also uses 2).
 pub const EXIT_USAGE: u8 = 2;
 
+/// Prints a usage or configuration error and returns [`EXIT_USAGE`].
+pub fn usage(msg: impl std::fmt::Display) -> CmdResult {
+    eprintln!("radscreen: error: {msg}");
+    Ok(ExitCode::from(EXIT_USAGE))
+}
+
 fn main() -> ExitCode {
     // burn stages restored optimizer state on its default device; name the CPU one so that
     // `train --resume` never reaches for a GPU that is not there. Set before any thread starts.

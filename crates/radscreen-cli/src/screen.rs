@@ -13,7 +13,7 @@ use radscreen::screen::{
     screen_to_report,
 };
 
-use crate::{CmdResult, EXIT_USAGE};
+use crate::{CmdResult, usage};
 
 #[derive(ClapArgs)]
 pub struct Args {
@@ -70,11 +70,6 @@ pub struct MergeArgs {
     /// Merged report folder.
     #[arg(long)]
     out: PathBuf,
-}
-
-fn usage(msg: impl std::fmt::Display) -> CmdResult {
-    eprintln!("radscreen: error: {msg}");
-    Ok(ExitCode::from(EXIT_USAGE))
 }
 
 pub fn run(a: Args) -> CmdResult {

@@ -12,7 +12,7 @@ use radscreen::model::{
 };
 use radscreen::prepare::default_params;
 
-use crate::{CmdResult, EXIT_USAGE};
+use crate::{CmdResult, usage};
 
 #[derive(ClapArgs)]
 pub struct Args {
@@ -63,10 +63,7 @@ pub struct Args {
 pub fn run(a: Args) -> CmdResult {
     let pref: DevicePreference = match a.device.parse() {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("radscreen: error: {e}");
-            return Ok(ExitCode::from(EXIT_USAGE));
-        }
+        Err(e) => return usage(e),
     };
     let opts = TrainOptions::new()
         .with_epochs(a.epochs)
@@ -79,10 +76,7 @@ pub fn run(a: Args) -> CmdResult {
     let device =
         match select_device(&DeviceOptions::new(pref).with_allow_software(a.allow_software_gpu)) {
             Ok(d) => d,
-            Err(e) => {
-                eprintln!("radscreen: error: {e}");
-                return Ok(ExitCode::from(EXIT_USAGE));
-            }
+            Err(e) => return usage(e),
         };
     let report = device.report();
     eprintln!(

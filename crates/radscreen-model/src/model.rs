@@ -117,6 +117,8 @@ pub struct Model {
     pub(crate) net: Net,
     config: ModelConfig,
     sha256: String,
+    /// Size of the weight file it was loaded from (0 for a model still in training).
+    weight_bytes: usize,
     device: Device,
     /// Set by [`Model::use_native_cpu`]: inference runs on radscreen's own CPU path.
     native: Option<NativeNet>,
@@ -133,6 +135,7 @@ impl Model {
             net,
             config,
             sha256: String::new(),
+            weight_bytes: 0,
             device,
             native: None,
         }
@@ -176,6 +179,7 @@ impl Model {
             serde_json::from_str(config).map_err(|e| Error::invalid_model(cpath, e))?;
         config.validate(cpath)?;
         let sha256 = hex(&Sha256::digest(&weights));
+        let weight_bytes = weights.len();
         let mut net = config.net.init(device, 0);
         let mut store = SafetensorsStore::from_bytes(Some(weights));
         let applied = net
@@ -200,6 +204,7 @@ impl Model {
             net: net.valid(),
             config,
             sha256,
+            weight_bytes,
             device: device.clone(),
             native: None,
         })
@@ -236,6 +241,10 @@ impl Model {
     /// SHA-256 of the weight file (hex); empty for a model still in training.
     pub fn sha256(&self) -> &str {
         &self.sha256
+    }
+    /// Size in bytes of the weight file (0 for a model still in training).
+    pub fn weight_bytes(&self) -> usize {
+        self.weight_bytes
     }
     pub fn device(&self) -> &Device {
         &self.device
