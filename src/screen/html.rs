@@ -27,7 +27,7 @@ pub fn render(rows: &[Row], run: &RunInfo) -> String {
         "<!doctype html><html lang=en><meta charset=utf-8><title>radscreen report</title>\
 <style>body{{font:14px system-ui,sans-serif;margin:24px;color:#222}}table{{border-collapse:collapse;margin:8px 0 20px}}\
 td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\
-.num{{text-align:right}}.flag{{color:#b00;font-weight:600}}img{{max-width:520px;image-rendering:pixelated}}\
+.num{{text-align:right}}.flag{{color:#b00;font-weight:600}}img{{max-width:100%;image-rendering:pixelated}}img.hm{{width:520px;height:auto}}\
 .note{{color:#666}}code{{font-size:12px}}</style>\
 <h1>radscreen screening report</h1>\
 <p class=note>Research software trained on synthetic images: not for clinical use. \
@@ -130,7 +130,7 @@ Scores are model probabilities; flags use the thresholds below.</p>"
             for img in r.heatmap.split(';').filter(|s| !s.is_empty()) {
                 let _ = write!(
                     h,
-                    "<div><img src=\"{}\" alt=\"{}\"></div>",
+                    "<div><img class=hm src=\"{}\" alt=\"{}\"></div>",
                     esc(img),
                     esc(img)
                 );

@@ -73,3 +73,44 @@ fn resume_keeps_only_complete_files() {
     assert_eq!(done, vec!["a", "c", "d", "e"]);
     assert_eq!(kept.len(), 5);
 }
+
+#[test]
+fn lesion_lines_give_back_their_path() {
+    use super::PredictedLesion;
+    use super::report::{first_field, lesion_line};
+    for path in [
+        "a/b.dcm",
+        "with,comma.dcm",
+        "quote\"d, and,more.dcm",
+        "\"lead.dcm",
+        "",
+    ] {
+        let line = lesion_line(&PredictedLesion {
+            path: path.to_string(),
+            frame: 3,
+            finding: "tumor".into(),
+            row: 1.0,
+            col: 2.0,
+            score: 0.5,
+            radius_px: 4.0,
+        });
+        assert_eq!(first_field(&line).as_deref(), Some(path), "{line}");
+    }
+    assert_eq!(first_field("\"torn,line"), None);
+}
+
+#[test]
+fn upsampled_maps_match_pointwise_bilinear() {
+    let cam = ndarray::Array2::from_shape_fn((8, 8), |(r, c)| ((r * 8 + c) % 13) as f32 / 13.0);
+    for (rows, cols, top, left) in [(128, 128, 0, 0), (100, 128, 14, 0), (128, 57, 0, 35)] {
+        let up = super::upsample_map(cam.view(), 128, (top, left), (rows, cols));
+        for r in 0..rows {
+            for c in 0..cols {
+                let y = ((r + top) as f64 + 0.5) * 8.0 / 128.0 - 0.5;
+                let x = ((c + left) as f64 + 0.5) * 8.0 / 128.0 - 0.5;
+                let want = radscreen_imaging::preprocess::bilinear(cam.view(), y, x);
+                assert!((up[[r, c]] - want).abs() < 1e-5, "({r},{c})");
+            }
+        }
+    }
+}
