@@ -11,5 +11,5 @@ bin=${RADSCREEN_BIN:-target/release/radscreen}
 rm -rf "$work" && mkdir -p "$work"
 "$bin" synth --out "$work/data" --count 2400 --seed 7 --size 128
 time "$bin" train --manifest "$work/data/manifest.csv" --out "$work/model" --device cpu \
-  --epochs 14 --seed 2024 --id radscreen-synth-v1
-echo "model: $work/model (ship: cp $work/model/{model.safetensors,config.json} crates/radscreen-model/weights/default/)"
+  --epochs 14 --seed 2024 --ct-windows 60:200,400:1800,-750:400 --id radscreen-synth-v2
+echo "model: $work/model (ship: cp $work/model/{model.safetensors,config.json,train-log.csv} crates/radscreen-model/weights/default/)"
