@@ -131,17 +131,21 @@ impl DicomImage {
             reason,
         };
         let scan = crate::scan::check_lengths(bytes, start, meta, explicit).map_err(malformed)?;
-        #[cfg(feature = "deflate")]
-        if let crate::scan::Scan::Deflated(at) = scan {
-            let limit = options
-                .limits
-                .max_file_bytes
-                .min(options.limits.max_decoded_bytes);
-            crate::scan::check_deflated(&bytes[at.min(bytes.len())..], limit).map_err(malformed)?;
-        }
-        #[cfg(not(feature = "deflate"))]
-        let _ = scan;
-        let obj = parse(path, bytes, layout, None)?;
+        let obj = match scan {
+            #[cfg(feature = "deflate")]
+            crate::scan::Scan::Deflated(at) => {
+                let limit = options
+                    .limits
+                    .max_file_bytes
+                    .min(options.limits.max_decoded_bytes);
+                let at = at.min(bytes.len());
+                let inflated =
+                    crate::scan::check_deflated(&bytes[at..], limit).map_err(malformed)?;
+                // the meta group starts at its "DICM" (start - 4; MetaOnly files have none)
+                crate::open::parse_inflated(path, &bytes[start.saturating_sub(4)..at], &inflated)?
+            }
+            _ => parse(path, bytes, layout, None)?,
+        };
         let meta = ImageMeta::from_obj(path, &obj, options.keep_phi);
         Ok(DicomImage {
             path: path.to_path_buf(),

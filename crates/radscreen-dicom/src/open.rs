@@ -118,6 +118,37 @@ pub(crate) fn parse<R: Read>(
     parsed.map_err(|e| parse_error(path, e))
 }
 
+/// A deflated file from its meta group (from "DICM" on) and its data set already inflated by
+/// `scan::check_deflated`: the same object the parser builds from the file (explicit VR little
+/// endian inside the deflate stream, the meta still naming the deflated syntax), without
+/// inflating a second time.
+#[cfg(feature = "deflate")]
+pub(crate) fn parse_inflated(path: &Path, meta: &[u8], inflated: &[u8]) -> Result<FileObj> {
+    let magic: &[u8] = if meta.starts_with(b"DICM") {
+        b""
+    } else {
+        b"DICM"
+    };
+    let mut meta = dicom_object::FileMetaTable::from_reader(magic.chain(meta)).map_err(|e| {
+        Error::Malformed {
+            path: path.to_path_buf(),
+            reason: format!("file meta group: {e}"),
+        }
+    })?;
+    let ts = entries::EXPLICIT_VR_LITTLE_ENDIAN.erased();
+    let obj =
+        InMemDicomObject::read_dataset_with_ts(inflated, &ts).map_err(|e| parse_error(path, e))?;
+    // as dicom-object's own reader does: empty media storage UIDs come from the data set
+    if meta.media_storage_sop_class_uid().is_empty() {
+        meta.media_storage_sop_class_uid = str_of(&obj, tags::SOP_CLASS_UID).unwrap_or_default();
+    }
+    if meta.media_storage_sop_instance_uid().is_empty() {
+        meta.media_storage_sop_instance_uid =
+            str_of(&obj, tags::SOP_INSTANCE_UID).unwrap_or_default();
+    }
+    Ok(obj.with_exact_meta(meta))
+}
+
 /// Turns a reader error into ours, naming the missing codec where the transfer syntax is
 /// known but not built in (deflate is decoded while parsing, before pixel data).
 fn parse_error(path: &Path, e: ReadError) -> Error {

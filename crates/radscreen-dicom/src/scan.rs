@@ -180,9 +180,10 @@ fn value_size(vr: VR) -> usize {
 }
 
 /// Inflates a deflated data set, stopping past `limit` bytes (a deflate bomb would otherwise
-/// decide how much memory is used), and scans the result.
+/// decide how much memory is used), and scans the result. Returns the inflated data set, which
+/// the caller parses (inflating once, not again inside the parser).
 #[cfg(feature = "deflate")]
-pub(crate) fn check_deflated(compressed: &[u8], limit: u64) -> Result<(), String> {
+pub(crate) fn check_deflated(compressed: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let mut out = Vec::new();
     flate2::read::DeflateDecoder::new(compressed)
@@ -192,7 +193,8 @@ pub(crate) fn check_deflated(compressed: &[u8], limit: u64) -> Result<(), String
     if out.len() as u64 > limit {
         return Err(format!("deflated data set inflates past {limit} bytes"));
     }
-    check_lengths(&out, 0, false, true).map(drop)
+    check_lengths(&out, 0, false, true)?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -137,3 +137,72 @@ fn limits_stop_large_frames_before_decoding() {
     let e = DicomImage::open_with(common::data_file("pydicom/CT_small.dcm"), &opts).unwrap_err();
     assert_eq!(e.kind(), "limit_exceeded", "{e}");
 }
+
+/// Deflated files are inflated once, by radscreen (bounded), and parsed from that buffer: the
+/// data set must equal what dicom-object's own reader makes of the file.
+#[test]
+fn deflated_files_parse_as_dicom_object_does() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-data");
+    let mut files = vec![common::find_test_file("image_dfl.dcm")];
+    let mut dirs = vec![sample];
+    while let Some(d) = dirs.pop() {
+        for p in std::fs::read_dir(&d).unwrap().flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "dcm")
+                && let Ok(head) = dicom_object::OpenFileOptions::new()
+                    .read_until(dicom_dictionary_std::tags::PATIENT_NAME)
+                    .open_file(&p)
+                && head.meta().transfer_syntax() == "1.2.840.10008.1.2.1.99"
+            {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() >= 4, "too few deflated files: {files:?}");
+    for f in &files {
+        let ours = DicomImage::open(f).unwrap_or_else(|e| panic!("{e}"));
+        let theirs = dicom_object::open_file(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(
+            ours.transfer_syntax(),
+            "1.2.840.10008.1.2.1.99",
+            "{}",
+            f.display()
+        );
+        if let Err(at) = same_dataset(ours.dataset(), &theirs) {
+            panic!("{}: data sets differ at {at}", f.display());
+        }
+    }
+}
+
+/// Element-by-element equality of two data sets, recursing into sequences. (`==` on elements
+/// cannot be used: dicom-core's undefined `Length` is unequal to itself, like NaN.)
+fn same_dataset(
+    a: &dicom_object::InMemDicomObject,
+    b: &dicom_object::InMemDicomObject,
+) -> Result<(), String> {
+    let (ea, eb): (Vec<_>, Vec<_>) = (a.iter().collect(), b.iter().collect());
+    if ea.len() != eb.len() {
+        return Err(format!("{} vs {} elements", ea.len(), eb.len()));
+    }
+    for (x, y) in ea.iter().zip(eb) {
+        let (hx, hy) = (x.header(), y.header());
+        let at = format!("{:?}", hx.tag);
+        if hx.tag != hy.tag || hx.vr != hy.vr || hx.len.get() != hy.len.get() {
+            return Err(format!("{at}: headers {hx:?} vs {hy:?}"));
+        }
+        match (x.items(), y.items()) {
+            (Some(ix), Some(iy)) => {
+                if ix.len() != iy.len() {
+                    return Err(format!("{at}: {} vs {} items", ix.len(), iy.len()));
+                }
+                for (p, q) in ix.iter().zip(iy) {
+                    same_dataset(p, q).map_err(|e| format!("{at} > {e}"))?;
+                }
+            }
+            _ if x.value() != y.value() => return Err(format!("{at}: values differ")),
+            _ => {}
+        }
+    }
+    Ok(())
+}
