@@ -244,16 +244,25 @@ pub fn overlay(image: &ndarray::Array2<f32>, map: ndarray::ArrayView2<f32>) -> R
     let (h, w) = image.dim();
     let ow = w * 2 + 4;
     let mut buf = vec![0u8; ow * h * 3];
-    for (r, line) in buf.chunks_exact_mut(ow * 3).enumerate() {
+    for ((line, irow), mrow) in buf
+        .chunks_exact_mut(ow * 3)
+        .zip(image.rows())
+        .zip(map.rows())
+    {
         let (grey, rest) = line.split_at_mut(w * 3);
         let heat = &mut rest[12..];
-        for c in 0..w {
-            let g = (image[[r, c]].clamp(0.0, 1.0) * 255.0) as u8;
-            grey[c * 3..c * 3 + 3].copy_from_slice(&[g, g, g]);
-            let a = map[[r, c]].clamp(0.0, 1.0);
-            let alpha = (a - 0.2).max(0.0) / 0.8 * 0.7; // faint activations stay transparent
-            let blend = |v: f32| (g as f32 * (1.0 - alpha) + v * alpha) as u8;
-            heat[c * 3..c * 3 + 3].copy_from_slice(&[blend(255.0), blend(255.0 * a), blend(0.0)]);
+        let px = grey.chunks_exact_mut(3).zip(heat.chunks_exact_mut(3));
+        for ((gp, hp), (&v, &m)) in px.zip(irow.iter().zip(mrow.iter())) {
+            let g = (v.clamp(0.0, 1.0) * 255.0) as u8;
+            gp.copy_from_slice(&[g, g, g]);
+            let a = m.clamp(0.0, 1.0);
+            let alpha = (a - 0.2).max(0.0) * (0.7 / 0.8); // faint activations stay transparent
+            let base = g as f32 * (1.0 - alpha);
+            hp.copy_from_slice(&[
+                (base + 255.0 * alpha) as u8,
+                (base + 255.0 * a * alpha) as u8,
+                base as u8,
+            ]);
         }
     }
     RgbImage::from_raw(ow as u32, h as u32, buf).unwrap_or_default()
