@@ -63,7 +63,7 @@ Scores are model probabilities; flags use the thresholds below.</p>"
     let _ = write!(
         h,
         "<table><tr><th>model</th><td>{} <code>{}</code></td></tr><tr><th>device</th><td>{} — {}{}</td></tr>\
-<tr><th>thresholds</th><td>{}</td></tr><tr><th>version</th><td>radscreen {}</td></tr>{}</table>",
+<tr><th>inference</th><td>{}</td></tr><tr><th>thresholds</th><td>{}</td></tr><tr><th>version</th><td>radscreen {}</td></tr>{}</table>",
         esc(run.model.get("id").and_then(|v| v.as_str()).unwrap_or("")),
         esc(run
             .model
@@ -76,6 +76,12 @@ Scores are model probabilities; flags use the thresholds below.</p>"
             "" => String::new(),
             r => format!(" <span class=note>(fallback: {})</span>", esc(r)),
         },
+        // the kernels that scored (radscreen's own CPU path or the backend's), as in run.json
+        esc(run
+            .model
+            .get("inference")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")),
         run.thresholds
             .iter()
             .map(|(k, v)| format!("{} ≥ {v:.3}", esc(k)))
