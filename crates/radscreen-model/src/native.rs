@@ -207,7 +207,8 @@ impl Conv {
                 });
             }
             for (o, &b) in self.bias.iter().enumerate().take(cout) {
-                for v in dst.columns(o * n + c0, t) {
+                // SAFETY: columns c0..c0 + t of each output row belong to this tile alone
+                for v in unsafe { dst.columns(o * n + c0, t) } {
                     *v = if relu { (*v + b).max(0.0) } else { *v + b };
                 }
             }
@@ -242,12 +243,15 @@ unsafe impl Sync for Shared {}
 
 impl Shared {
     /// `t` elements from `at` (inside the buffer: checked).
+    ///
+    /// # Safety
+    /// No other live reference may cover these elements: the caller's tile owns them.
     #[allow(clippy::mut_from_ref)]
-    fn columns(&self, at: usize, t: usize) -> &mut [f32] {
-        if at + t > self.1 {
+    unsafe fn columns(&self, at: usize, t: usize) -> &mut [f32] {
+        if at.checked_add(t).is_none_or(|end| end > self.1) {
             return &mut [];
         }
-        // SAFETY: in bounds (checked); only this tile touches these elements (see `Shared`).
+        // SAFETY: in bounds (checked); exclusive by the caller's contract.
         unsafe { std::slice::from_raw_parts_mut(self.0.add(at), t) }
     }
 
@@ -265,14 +269,20 @@ impl Shared {
         rhs: &[f32],
         rhs_rs: usize,
     ) {
-        let rhs_needed = if k == 0 { 0 } else { (k - 1) * rhs_rs + n };
+        let fits = |len: usize, rows: usize, stride: usize, from: usize, cols: usize| {
+            rows.checked_sub(1)
+                .and_then(|r| r.checked_mul(stride))
+                .and_then(|x| x.checked_add(from))
+                .and_then(|x| x.checked_add(cols))
+                .is_some_and(|end| end <= len)
+        };
         if m == 0
             || n == 0
             || c0 + n > dst_rs
-            || (m - 1) * dst_rs + c0 + n > self.1
-            || lhs.len() < m * k
-            || rhs.len() < rhs_needed
             || rhs_rs < n
+            || !fits(self.1, m, dst_rs, c0, n)
+            || !fits(lhs.len(), m, k, 0, k)
+            || (k > 0 && !fits(rhs.len(), k, rhs_rs, 0, n))
         {
             return; // unreachable by construction; never hand gemm buffers it would overrun
         }
