@@ -33,7 +33,7 @@ use std::time::Instant;
 
 use ndarray::{Array2, Array3, Axis};
 use radscreen_dicom::ReadOptions;
-use radscreen_imaging::preprocess::{Preprocess, Transform};
+use radscreen_imaging::preprocess::{Preprocess, Transform, resize};
 use radscreen_model::{DeviceOptions, DevicePreference, Model, SelectedDevice, select_device};
 use rayon::prelude::*;
 
@@ -577,13 +577,12 @@ fn frame_maps(q: &Queued, cam: &Array3<f32>, flagged: Vec<usize>) -> FrameMaps {
     let size = q.input.dim().1;
     let mut maps = Array3::<f32>::zeros((nf, t.rows, t.cols));
     for f in 0..nf {
-        let m = upsample_map(
-            cam.index_axis(Axis(0), f),
-            size,
-            (t.pad_top, t.pad_left),
-            (t.rows, t.cols),
-        );
-        maps.index_axis_mut(Axis(0), f).assign(&m);
+        // the map enlarged over the whole (square) input, then the padding cut away
+        let m = resize(cam.index_axis(Axis(0), f), size, size);
+        maps.index_axis_mut(Axis(0), f).assign(&m.slice(ndarray::s![
+            t.pad_top..t.pad_top + t.rows,
+            t.pad_left..t.pad_left + t.cols
+        ]));
     }
     FrameMaps {
         frame: q.frame,
@@ -591,39 +590,4 @@ fn frame_maps(q: &Queued, cam: &Array3<f32>, flagged: Vec<usize>) -> FrameMaps {
         image,
         maps,
     }
-}
-
-/// Bilinear upsampling of a `[mh, mw]` map laid over a `size`×`size` input, for the input pixels
-/// `offset..offset+shape` (the image without its padding). Cell centres sit at (i + 0.5) × cell
-/// − 0.5. Separable: the interpolation weights are computed once per row and per column.
-fn upsample_map(
-    m: ndarray::ArrayView2<f32>,
-    size: usize,
-    offset: (usize, usize),
-    shape: (usize, usize),
-) -> Array2<f32> {
-    let (mh, mw) = m.dim();
-    let taps = |n: usize, cells: usize, from: usize| -> Vec<(usize, usize, f32)> {
-        (0..n)
-            .map(|i| {
-                let v = ((i + from) as f64 + 0.5) * cells as f64 / size as f64 - 0.5;
-                let v = v.clamp(0.0, (cells.max(1) - 1) as f64);
-                let lo = v.floor() as usize;
-                (lo, (lo + 1).min(cells.max(1) - 1), (v - lo as f64) as f32)
-            })
-            .collect()
-    };
-    let (ys, xs) = (taps(shape.0, mh, offset.0), taps(shape.1, mw, offset.1));
-    let mut out = Array2::<f32>::zeros(shape);
-    if mh == 0 || mw == 0 {
-        return out;
-    }
-    for (r, &(y0, y1, fy)) in ys.iter().enumerate() {
-        for (c, &(x0, x1, fx)) in xs.iter().enumerate() {
-            let top = m[(y0, x0)] * (1.0 - fx) + m[(y0, x1)] * fx;
-            let bottom = m[(y1, x0)] * (1.0 - fx) + m[(y1, x1)] * fx;
-            out[(r, c)] = top * (1.0 - fy) + bottom * fy;
-        }
-    }
-    out
 }

@@ -168,29 +168,6 @@ impl ReportWriter {
     }
 }
 
-/// The first CSV field of a line (quoted or not), without building a CSV reader per line: a
-/// resume and the final report read every lesion line through this.
-pub(super) fn first_field(line: &str) -> Option<String> {
-    match line.strip_prefix('"') {
-        None => Some(line.split(',').next().unwrap_or_default().to_string()),
-        Some(rest) => {
-            let mut out = String::new();
-            let mut chars = rest.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        out.push('"');
-                    }
-                    '"' => return Some(out),
-                    _ => out.push(c),
-                }
-            }
-            None // unterminated quote: a torn line
-        }
-    }
-}
-
 pub(super) fn lesion_line(l: &PredictedLesion) -> String {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
@@ -386,12 +363,30 @@ pub fn read_report(dir: &Path, findings: &[String]) -> Result<(Vec<Row>, Vec<Str
 /// whose image path is in `done`; none if the file is missing.
 fn lesion_lines(path: &Path, done: &HashSet<String>) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let end = text.rfind('\n').map_or(0, |i| i + 1);
-    text[..end]
-        .lines()
-        .skip(1)
-        .filter(|l| first_field(l).is_some_and(|p| done.contains(&p)))
-        .map(String::from)
+    complete_lines_of(&text, done)
+}
+
+/// The data lines (after the header) of a predicted-lesions CSV text whose first field (the image path) is
+/// in `done`, kept verbatim; a last line without its newline (cut by a crash) is dropped. One
+/// CSV reader over the whole text: quoted paths, even ones holding commas, quotes or newlines,
+/// are read as the csv crate wrote them.
+pub(super) fn complete_lines_of(text: &str, done: &HashSet<String>) -> Vec<String> {
+    let text = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut spans: Vec<(usize, bool)> = Vec::new(); // (start byte, kept)
+    while let Ok(true) = reader.read_record(&mut record) {
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        spans.push((start, record.get(0).is_some_and(|p| done.contains(p))));
+    }
+    let ends = spans.iter().skip(1).map(|s| s.0).chain([text.len()]);
+    spans
+        .iter()
+        .zip(ends)
+        .filter(|((_, kept), _)| *kept)
+        .map(|((start, _), end)| text[*start..end].trim_end_matches('\n').to_string())
         .collect()
 }
 

@@ -243,16 +243,42 @@ pub fn resize(img: ArrayView2<f32>, rows: usize, cols: usize) -> Array2<f32> {
     if (h, w) == (rows, cols) {
         return img.to_owned();
     }
+    if h == 0 || w == 0 {
+        return Array2::zeros((rows, cols));
+    }
     if rows > h || cols > w {
-        return Array2::from_shape_fn((rows, cols), |(r, c)| {
-            let y = (r as f64 + 0.5) * h as f64 / rows as f64 - 0.5;
-            let x = (c as f64 + 0.5) * w as f64 / cols as f64 - 0.5;
-            bilinear(img, y, x)
-        });
+        return bilinear_resize(img, rows, cols);
     }
     // Separable area average: rows first, then columns.
     let tmp = area_axis(img, rows, Axis(0));
     area_axis(tmp.view(), cols, Axis(1))
+}
+
+/// [`bilinear`] at every output pixel centre ((i + 0.5) × scale − 0.5), separably: each output
+/// row's and column's taps are computed once instead of per pixel (same arithmetic, same
+/// values). Heatmaps of every flagged frame are enlarged through this.
+fn bilinear_resize(img: ArrayView2<f32>, rows: usize, cols: usize) -> Array2<f32> {
+    let (h, w) = img.dim();
+    let taps = |n: usize, len: usize| -> Vec<(usize, usize, f32)> {
+        (0..n)
+            .map(|i| {
+                let v =
+                    ((i as f64 + 0.5) * len as f64 / n as f64 - 0.5).clamp(0.0, (len - 1) as f64);
+                let lo = v.floor() as usize;
+                (lo, (lo + 1).min(len - 1), (v - lo as f64) as f32)
+            })
+            .collect()
+    };
+    let (ys, xs) = (taps(rows, h), taps(cols, w));
+    let mut out = Array2::<f32>::zeros((rows, cols));
+    for (r, &(y0, y1, fy)) in ys.iter().enumerate() {
+        for (c, &(x0, x1, fx)) in xs.iter().enumerate() {
+            let top = img[(y0, x0)] * (1.0 - fx) + img[(y0, x1)] * fx;
+            let bottom = img[(y1, x0)] * (1.0 - fx) + img[(y1, x1)] * fx;
+            out[(r, c)] = top * (1.0 - fy) + bottom * fy;
+        }
+    }
+    out
 }
 
 fn area_axis(img: ArrayView2<f32>, n: usize, axis: Axis) -> Array2<f32> {
@@ -326,6 +352,22 @@ mod tests {
         assert!((prep.input[(0, 10, 10)] - 0.5).abs() < 1e-6);
         assert!((prep.input[(1, 10, 10)] - (40.0 - (400.0 - 900.0)) / 1800.0).abs() < 1e-6);
         assert_eq!(prep.input[(0, 10, 0)], 0.0); // left padding
+    }
+
+    #[test]
+    fn enlarging_matches_pointwise_bilinear() {
+        let cam = Array2::from_shape_fn((8, 8), |(r, c)| ((r * 8 + c) % 13) as f32 / 13.0);
+        for (rows, cols) in [(128, 128), (100, 128), (128, 57), (128, 5)] {
+            let up = resize(cam.view(), rows, cols);
+            for r in 0..rows {
+                for c in 0..cols {
+                    let y = (r as f64 + 0.5) * 8.0 / rows as f64 - 0.5;
+                    let x = (c as f64 + 0.5) * 8.0 / cols as f64 - 0.5;
+                    let want = bilinear(cam.view(), y, x);
+                    assert!((up[[r, c]] - want).abs() < 1e-5, "({r},{c})");
+                }
+            }
+        }
     }
 
     #[test]
