@@ -1,7 +1,8 @@
 //! Unit tests of the screening pieces that need no model.
 
+use super::pipeline::peaks;
 use super::rows::{Row, Status, complete_files};
-use super::{in_shard, parse_shard, peaks, pseudonym};
+use super::{in_shard, parse_shard, pseudonym};
 
 #[test]
 fn shards_partition_the_files() {

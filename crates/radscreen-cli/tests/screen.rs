@@ -181,6 +181,27 @@ fn sample_data_report_has_every_file_once() {
     ok(&o);
     let md = std::fs::read_to_string(ev.join("eval.md")).unwrap();
     assert!(md.contains("tumor") && md.contains("fracture"));
+    // screening again into the same folder replaces the report: with nothing flagged now, no
+    // heatmap of the first run is left behind (they are deleted when the new report is done)
+    let o = radscreen(&[
+        "screen",
+        sample_data().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--device",
+        "cpu",
+        "--threshold",
+        "tumor=1",
+        "--threshold",
+        "fracture=1",
+    ]);
+    ok(&o);
+    assert!(!out.join(".partial").exists());
+    let again = self::rows(&out);
+    assert_eq!(again.len(), rows.len());
+    assert!(again.iter().all(|r| r["heatmap"].is_empty()));
+    let left = std::fs::read_dir(out.join("heatmaps")).unwrap().count();
+    assert_eq!(left, 0, "stale heatmaps left in the replaced report");
 }
 
 /// Every PHI value synth writes into the files, searched for in every output file.
