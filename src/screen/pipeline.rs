@@ -126,7 +126,8 @@ impl Screener {
     /// slowest image of a batch finishes (with one, the other cores wait for it: about 3 % of a
     /// 2-core machine at batch 16). Returns the seconds during which a batch was being scored.
     fn feed(&self, rx: Receiver<FileWork>, out: SyncSender<Result<Fed>>) -> f64 {
-        let (batch_tx, batch_rx) = sync_channel::<Vec<Queued>>(0);
+        // one batch waits ready-made, so a scorer that finishes starts the next at once
+        let (batch_tx, batch_rx) = sync_channel::<Vec<Queued>>(1);
         // shared by the scorers, and dropped with the last of them: the batcher then stops too
         let batch_rx = Arc::new(Mutex::new(batch_rx));
         let busy = Mutex::new(Busy::default());
