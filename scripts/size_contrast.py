@@ -41,6 +41,7 @@ def main(data, report):
     for finding in ["tumor", "fracture"]:
         by_size = defaultdict(lambda: [0, 0])
         by_hu = defaultdict(lambda: [0, 0])
+        by_site = defaultdict(lambda: [0, 0])
         for (path, frame, fnd), ls in lesions.items():
             if fnd != finding or (path, frame) not in flags:
                 continue
@@ -53,6 +54,11 @@ def main(data, report):
                     by_size[key][0] += hit
                     by_size[key][1] += 1
             if finding == "tumor" and modality[(path, frame)] == "CT":
+                # detail is "site;margin;kind" (lung/liver/brain; hyper/hypo/ring)
+                parts = big["detail"].split(";")
+                site = (parts[0], parts[-1])
+                by_site[site][0] += hit
+                by_site[site][1] += 1
                 c = abs(float(big["contrast"]))
                 for lo, hi in hu_bins:
                     if lo <= c < hi:
@@ -73,6 +79,13 @@ def main(data, report):
                 a, b = wilson(k, n)
                 hi_s = "∞" if hi > 1e8 else f"{hi:g}"
                 print(f"| {lo:g}–{hi_s} | {k} / {n} | {k / n:.3f} | {a:.3f}–{b:.3f} |")
+        if by_site:
+            print(f"\n### {finding} (CT): sensitivity by site and appearance\n")
+            print("| site | appearance | detected / positives | sensitivity | 95% CI |")
+            print("|---|---|---|---|---|")
+            for (site, kind), (k, n) in sorted(by_site.items()):
+                a, b = wilson(k, n)
+                print(f"| {site} | {kind} | {k} / {n} | {k / n:.3f} | {a:.3f}–{b:.3f} |")
 
 
 if __name__ == "__main__":

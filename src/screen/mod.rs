@@ -2,7 +2,9 @@
 //! in batches on the device, and hand back one result per file as it completes.
 //!
 //! Decoding runs ahead of inference through a bounded queue, so memory stays flat however large
-//! the folder is: at most `queue` decoded files wait for the model at any time.
+//! the folder is: at most `queue` decoded files wait in it, and past it only a few batches (one
+//! being filled, one ready, two being scored, up to eight scored ones awaiting follow-up; see
+//! pipeline.rs).
 //!
 //! ```no_run
 //! use radscreen::screen::{ScreenOptions, Screener};
