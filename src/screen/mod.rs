@@ -2,9 +2,10 @@
 //! in batches on the device, and hand back one result per file as it completes.
 //!
 //! Decoding runs ahead of inference through a bounded queue, so memory stays flat however large
-//! the folder is: at most `queue` decoded files wait in it, and past it only a few batches (one
-//! being filled, one ready, two being scored, up to eight scored ones awaiting follow-up; see
-//! pipeline.rs).
+//! the folder is: at most `queue` decoded files wait in it, and past it a bounded handful of
+//! batches (two waiting, two being scored, and at most eleven scored ones, without their inputs,
+//! on their way to the follow-up; pipeline.rs). A multi-frame file's frames join the batch being
+//! filled together.
 //!
 //! ```no_run
 //! use radscreen::screen::{ScreenOptions, Screener};

@@ -1,6 +1,6 @@
-//! The screening pipeline: decoder threads → a feeder thread that batches inputs and runs the
-//! model → the caller's thread, which turns scores into rows, lesions and heatmap maps and hands
-//! back each file as it completes.
+//! The screening pipeline: decoder threads → a feeder thread that batches inputs → two scoring
+//! threads that run the model → the caller's thread, which turns scores into rows, lesions and
+//! heatmap maps and hands back each file as it completes.
 //!
 //! Scoring and the per-image follow-up run on different threads so that the model never waits
 //! for the follow-up of the batch before: on a CPU the cores would otherwise idle while one
@@ -109,10 +109,13 @@ impl Screener {
                 });
             });
             let feeder = s.spawn(move || self.feed(rx, fed_tx));
-            let r = self.consume(fed_rx, &mut stats, on_file);
+            let r = self.consume(root, fed_rx, &mut stats, on_file);
             // the feeder and decoders see their receivers gone (or this flag) and stop
             stop.store(true, Ordering::Relaxed);
-            let inference_s = feeder.join().unwrap_or(0.0);
+            // a panic while scoring (a bug, never a file's fault) is raised here, not lost
+            let inference_s = feeder
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
             (r, inference_s)
         });
         stats.inference_s = outcome.1;
@@ -269,6 +272,7 @@ impl Screener {
     /// The caller's thread: rows, lesions and maps from scores; files handed back when complete.
     fn consume(
         &self,
+        root: &Path,
         rx: Receiver<Result<Fed>>,
         stats: &mut ScreenStats,
         on_file: &mut dyn FnMut(FileResult) -> ControlFlow<()>,
@@ -324,6 +328,13 @@ impl Screener {
                     }
                 }
             }
+        }
+        if !pending.is_empty() {
+            // the scoring threads ended without scoring these (they panicked): never a silent loss
+            return Err(Error::report(
+                root,
+                format!("{} files were decoded but never scored", pending.len()),
+            ));
         }
         Ok(())
     }

@@ -56,20 +56,6 @@ impl ReportWriter {
             ));
         }
         std::fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
-        if !resume && final_rows.exists() {
-            // A finished report is replaced: its heatmaps move into .partial/ (deleted with it
-            // when the new report is finished) so that none is left stale. Deleting them first
-            // would slow the new run: ext4 skips recently freed inodes when it allocates, and
-            // writing 1,700 heatmaps right after deleting 1,700 cost ~12 % of a run (measured).
-            let (h, stale) = (dir.join("heatmaps"), partial.join("stale-heatmaps"));
-            if stale.exists() {
-                std::fs::remove_dir_all(&stale).map_err(|e| Error::io(&stale, e))?;
-            }
-            if h.exists() {
-                std::fs::rename(&h, &stale).map_err(|e| Error::io(&h, e))?;
-            }
-        }
-        std::fs::create_dir_all(dir.join("heatmaps")).map_err(|e| Error::io(dir, e))?;
         let mut kept: Vec<Row> = Vec::new();
         let mut kept_lesions = String::new();
         let mut done = HashSet::new();
@@ -102,6 +88,22 @@ impl ReportWriter {
             &les_path,
             format!("{LESION_HEADER}{kept_lesions}").as_bytes(),
         )?;
+        if !resume && final_rows.exists() {
+            // A finished report is replaced: its heatmaps move into .partial/ (deleted with it
+            // when the new report is finished) so that none is left stale. Deleting them first
+            // would slow the new run: ext4 skips recently freed inodes when it allocates, and
+            // writing 1,700 heatmaps right after deleting 1,700 cost ~12 % of a run (measured).
+            // Done after .partial/'s files exist: a crash in between resumes from .partial/,
+            // never from old rows whose heatmaps have moved (finish sweeps any left over).
+            let (h, stale) = (dir.join("heatmaps"), partial.join("stale-heatmaps"));
+            if stale.exists() {
+                std::fs::remove_dir_all(&stale).map_err(|e| Error::io(&stale, e))?;
+            }
+            if h.exists() {
+                std::fs::rename(&h, &stale).map_err(|e| Error::io(&h, e))?;
+            }
+        }
+        std::fs::create_dir_all(dir.join("heatmaps")).map_err(|e| Error::io(dir, e))?;
         let append = |p: &Path| {
             std::fs::OpenOptions::new()
                 .append(true)
@@ -339,11 +341,33 @@ pub fn finish(
     )?;
     let json = serde_json::to_string_pretty(run).map_err(|e| Error::report(dir, e.to_string()))?;
     rows::write_atomic(&dir.join("run.json"), json.as_bytes())?;
+    sweep_heatmaps(dir, &rows);
     let partial = dir.join(PARTIAL);
     if partial.exists() {
         std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
     }
     Ok(())
+}
+
+/// Deletes heatmap PNGs that no row refers to: a replaced report's, left in heatmaps/ when a
+/// run crashed just as it started and was then resumed. Best effort: a file that cannot be
+/// deleted is only clutter.
+pub(super) fn sweep_heatmaps(dir: &Path, rows: &[Row]) {
+    let referenced: HashSet<&str> = rows
+        .iter()
+        .flat_map(|r| r.heatmap.split(';'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let Ok(entries) = std::fs::read_dir(dir.join("heatmaps")) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".png") && !referenced.contains(format!("heatmaps/{name}").as_str()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Reads `.partial/` (or the final files) of a report folder: complete rows and lesion lines.

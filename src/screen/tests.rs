@@ -115,3 +115,29 @@ fn lesion_lines_give_back_their_path() {
     let torn = format!("{text}\"torn,line");
     assert_eq!(complete_lines_of(&torn, &all), lines);
 }
+
+#[test]
+fn finishing_sweeps_heatmaps_no_row_refers_to() {
+    let dir = std::env::temp_dir().join(format!("radscreen-sweep-{}", std::process::id()));
+    let h = dir.join("heatmaps");
+    std::fs::create_dir_all(&h).unwrap();
+    for f in [
+        "a_0_tumor.png",
+        "a_0_fracture.png",
+        "old_0_tumor.png",
+        "notes.txt",
+    ] {
+        std::fs::write(h.join(f), b"x").unwrap();
+    }
+    let mut row = Row::file("a.dcm", Status::Ok, "", "", 2);
+    row.heatmap = "heatmaps/a_0_tumor.png;heatmaps/a_0_fracture.png".into();
+    super::report::sweep_heatmaps(&dir, &[row]);
+    let mut left: Vec<String> = std::fs::read_dir(&h)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    // the stale PNG goes; referenced ones and anything not a PNG stay
+    assert_eq!(left, ["a_0_fracture.png", "a_0_tumor.png", "notes.txt"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
