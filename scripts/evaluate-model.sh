@@ -21,4 +21,7 @@ for set in heldout criterion; do
     --lesions "$work/$set/lesions.csv" --out "$work/$set-eval"
   echo "== $set: $work/$set-eval/eval.md"
 done
-python3 scripts/size_contrast.py "$work/heldout" "$work/heldout-report"
+for set in heldout criterion; do
+  echo "== $set: sensitivity by size, contrast, CT site; best operating points by subset"
+  python3 scripts/size_contrast.py "$work/$set" "$work/$set-report"
+done

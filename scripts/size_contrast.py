@@ -5,6 +5,8 @@ Usage: size_contrast.py DATA_DIR REPORT_DIR
 DATA_DIR holds manifest.csv and lesions.csv (radscreen synth); REPORT_DIR holds findings.csv
 (radscreen screen). A positive image counts as detected for a finding when its flag is 1.
 Each positive image is binned by its largest lesion of that finding. Wilson 95% intervals.
+Last, the best tumour sensitivity at precision >= 0.85 (any threshold) on subsets: all images,
+without lung-nodule positives, and radiographs and MR only (CT images left out).
 """
 import csv
 import math
@@ -86,6 +88,44 @@ def main(data, report):
             for (site, kind), (k, n) in sorted(by_site.items()):
                 a, b = wilson(k, n)
                 print(f"| {site} | {kind} | {k} / {n} | {k / n:.3f} | {a:.3f}–{b:.3f} |")
+
+    best_operating_points(flags, lesions, modality)
+
+
+def best_sensitivity(pos, neg, min_precision=0.85):
+    """Highest sensitivity over thresholds (flag = score >= t) with precision >= min_precision."""
+    pts = sorted([(s, 1) for s in pos] + [(s, 0) for s in neg], reverse=True)
+    tp = fp = 0
+    best = 0.0
+    i = 0
+    while i < len(pts):
+        s = pts[i][0]
+        while i < len(pts) and pts[i][0] == s:  # ties share a threshold
+            tp += pts[i][1]
+            fp += 1 - pts[i][1]
+            i += 1
+        if tp / (tp + fp) >= min_precision:
+            best = max(best, tp / len(pos))
+    return best
+
+
+def best_operating_points(flags, lesions, modality):
+    lung = {(p, f) for (p, f, fnd), ls in lesions.items()
+            if fnd == "tumor" and any(l["detail"].startswith("lung") for l in ls)}
+    positive = {(p, f) for (p, f, fnd) in lesions if fnd == "tumor"}
+    subsets = [
+        ("all images", lambda k: True, lambda k: True),
+        ("without lung-nodule positives", lambda k: k not in lung, lambda k: True),
+        ("radiographs and MR (no CT)", lambda k: modality[k] != "CT", lambda k: modality[k] != "CT"),
+    ]
+    print("\n### tumor: best sensitivity at precision >= 0.85, by subset\n")
+    print("| subset | positives | negatives | best sensitivity |")
+    print("|---|---|---|---|")
+    for name, keep_pos, keep_neg in subsets:
+        pos = [float(r["score_tumor"]) for k, r in flags.items() if k in positive and keep_pos(k)]
+        neg = [float(r["score_tumor"]) for k, r in flags.items()
+               if k not in positive and keep_neg(k)]
+        print(f"| {name} | {len(pos)} | {len(neg)} | {best_sensitivity(pos, neg):.3f} |")
 
 
 if __name__ == "__main__":
