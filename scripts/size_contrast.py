@@ -24,6 +24,19 @@ def wilson(k, n, z=1.959963984540054):
     return (max(0.0, c - h), min(1.0, c + h))
 
 
+def table(title, keys, counts):
+    """A markdown table of detected / positives per key (in the order given), with Wilson
+    intervals; nothing when there are no rows."""
+    if not counts:
+        return
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(keys) + " | detected / positives | sensitivity | 95% CI |")
+    print("|" + "---|" * (len(keys) + 3))
+    for key, (k, n) in counts:
+        a, b = wilson(k, n)
+        print("| " + " | ".join(key) + f" | {k} / {n} | {k / n:.3f} | {a:.3f}–{b:.3f} |")
+
+
 def main(data, report):
     flags = {}
     with open(f"{report}/findings.csv") as f:
@@ -73,21 +86,11 @@ def main(data, report):
             a, b = wilson(k, n)
             hi_s = "∞" if hi > 1e8 else f"{hi:g}"
             print(f"| {m} | {lo:g}–{hi_s} | {k} / {n} | {k / n:.3f} | {a:.3f}–{b:.3f} |")
-        if by_hu:
-            print(f"\n### {finding} (CT): sensitivity by contrast (|HU|)\n")
-            print("| contrast (HU) | detected / positives | sensitivity | 95% CI |")
-            print("|---|---|---|---|")
-            for (lo, hi), (k, n) in sorted(by_hu.items()):
-                a, b = wilson(k, n)
-                hi_s = "∞" if hi > 1e8 else f"{hi:g}"
-                print(f"| {lo:g}–{hi_s} | {k} / {n} | {k / n:.3f} | {a:.3f}–{b:.3f} |")
-        if by_site:
-            print(f"\n### {finding} (CT): sensitivity by site and appearance\n")
-            print("| site | appearance | detected / positives | sensitivity | 95% CI |")
-            print("|---|---|---|---|---|")
-            for (site, kind), (k, n) in sorted(by_site.items()):
-                a, b = wilson(k, n)
-                print(f"| {site} | {kind} | {k} / {n} | {k / n:.3f} | {a:.3f}–{b:.3f} |")
+        hu_rows = [((f"{lo:g}–{'∞' if hi > 1e8 else f'{hi:g}'}",), kn)
+                   for (lo, hi), kn in sorted(by_hu.items())]
+        table(f"{finding} (CT): sensitivity by contrast (|HU|)", ["contrast (HU)"], hu_rows)
+        table(f"{finding} (CT): sensitivity by site and appearance", ["site", "appearance"],
+              sorted(by_site.items()))
 
     best_operating_points(flags, lesions, modality)
 

@@ -80,3 +80,63 @@ fn shipped_model_scores_sample_data_as_the_card_says() {
         }
     }
 }
+
+/// Scores per (path, frame) from screening `files` on `pref` (software adapters allowed).
+fn screen_scores(
+    pref: DevicePreference,
+    root: &Path,
+    files: &[String],
+) -> Option<(String, HashMap<(String, u32), Vec<f32>>)> {
+    let opts = ScreenOptions::new()
+        .with_device(DeviceOptions::new(pref).with_allow_software(true))
+        .with_batch_size(4);
+    let screener = Screener::new(opts).ok()?;
+    let backend = format!("{:?}", screener.device().backend);
+    let mut out = HashMap::new();
+    screener
+        .screen_files(root, files, &mut |res| {
+            for r in res.rows.into_iter().filter(|r| r.status == Status::Ok) {
+                let s = r.scores.iter().map(|s| s.unwrap()).collect();
+                out.insert((r.path, r.frame), s);
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    Some((backend, out))
+}
+
+/// Screening keeps two batches in flight on two threads; on a GPU backend (lavapipe in CI) that
+/// must give the CPU backend's scores. Without any wgpu adapter, `auto` must fall back to the CPU.
+#[test]
+fn screening_on_wgpu_matches_flex() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let (files, _) = walk(&root, None).unwrap();
+    let files = &files[..files.len().min(24)];
+    let (_, cpu) = screen_scores(DevicePreference::Flex, &root, files).expect("flex");
+    let Some((backend, gpu)) = screen_scores(DevicePreference::Wgpu, &root, files) else {
+        assert!(
+            std::env::var_os("RADSCREEN_REQUIRE_WGPU").is_none(),
+            "RADSCREEN_REQUIRE_WGPU is set but no wgpu adapter was found"
+        );
+        let (backend, _) = screen_scores(DevicePreference::Auto, &root, &files[..1]).unwrap();
+        assert!(
+            backend.to_lowercase().contains("flex"),
+            "auto fell back to {backend}"
+        );
+        return;
+    };
+    eprintln!("screened {} images on {backend}", gpu.len());
+    assert!(
+        gpu.len() >= 16,
+        "too few images to exercise two batches in flight"
+    );
+    assert_eq!(cpu.len(), gpu.len());
+    let mut worst = 0.0f32;
+    for (k, s) in &cpu {
+        for (a, b) in s.iter().zip(&gpu[k]) {
+            worst = worst.max((a - b).abs());
+        }
+    }
+    eprintln!("flex vs {backend} in screening: max abs difference {worst:e}");
+    assert!(worst <= 1e-4, "flex vs {backend} differ by {worst}");
+}

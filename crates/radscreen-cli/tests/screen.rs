@@ -82,15 +82,19 @@ fn same_rows(a: &[BTreeMap<String, String>], b: &[BTreeMap<String, String>]) {
 #[test]
 fn sample_data_report_has_every_file_once() {
     let out = tmp("sample");
-    let o = radscreen(&[
-        "screen",
-        sample_data().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--device",
-        "cpu",
-    ]);
-    ok(&o);
+    let (data, dir) = (sample_data(), out.to_str().unwrap().to_string());
+    let screen = |extra: &[&str]| {
+        let args = [
+            "screen",
+            data.to_str().unwrap(),
+            "--out",
+            &dir,
+            "--device",
+            "cpu",
+        ];
+        radscreen(&[&args[..], extra].concat())
+    };
+    ok(&screen(&[]));
     for f in [
         "findings.csv",
         "studies.csv",
@@ -184,19 +188,12 @@ fn sample_data_report_has_every_file_once() {
     // screening again into the same folder replaces the report: with (nearly) nothing flagged
     // now, no heatmap of the first run is left behind (they go when the new report is done)
     let first_heatmaps = std::fs::read_dir(out.join("heatmaps")).unwrap().count();
-    let o = radscreen(&[
-        "screen",
-        sample_data().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--device",
-        "cpu",
+    ok(&screen(&[
         "--threshold",
         "tumor=1",
         "--threshold",
         "fracture=1",
-    ]);
-    ok(&o);
+    ]));
     assert!(!out.join(".partial").exists());
     let again = self::rows(&out);
     assert_eq!(again.len(), rows.len());
