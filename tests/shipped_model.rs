@@ -81,12 +81,15 @@ fn shipped_model_scores_sample_data_as_the_card_says() {
     }
 }
 
-/// Scores per (path, frame) from screening `files` on `pref` (software adapters allowed).
+/// Scores per (path, frame).
+type Scores = HashMap<(String, u32), Vec<f32>>;
+
+/// The backend used and the scores from screening `files` on `pref` (software adapters allowed).
 fn screen_scores(
     pref: DevicePreference,
     root: &Path,
     files: &[String],
-) -> Option<(String, HashMap<(String, u32), Vec<f32>>)> {
+) -> Option<(String, Scores)> {
     let opts = ScreenOptions::new()
         .with_device(DeviceOptions::new(pref).with_allow_software(true))
         .with_batch_size(4);
