@@ -525,3 +525,47 @@ fn usage_errors_exit_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn fail_fast_stops_at_a_broken_file_and_resume_finishes() {
+    let out = tmp("fail-fast");
+    let dir = out.to_str().unwrap();
+    let data = sample_data();
+    let args = |extra: &[&str]| -> Output {
+        let base = [
+            "screen",
+            data.to_str().unwrap(),
+            "--out",
+            dir,
+            "--device",
+            "cpu",
+        ];
+        radscreen(&[&base[..], extra].concat())
+    };
+    // sample-data/broken/ holds files that fail: the run stops, exit 1, nothing final written
+    let o = args(&["--fail-fast", "--quiet"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--fail-fast"));
+    assert!(!out.join("findings.csv").exists());
+    let partial = std::fs::read_to_string(out.join(".partial/findings.csv")).unwrap();
+    assert!(
+        partial.lines().any(|l| l.contains(",error,")),
+        "the failing row is kept"
+    );
+    // --resume (without --fail-fast) finishes: every file once
+    ok(&args(&["--resume", "--quiet"]));
+    let rows = rows(&out);
+    let mut paths: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["path"].as_str(), r["frame"].as_str()))
+        .collect();
+    let n = paths.len();
+    paths.dedup();
+    assert_eq!(paths.len(), n, "duplicated rows after resume");
+    assert_eq!(rows.iter().filter(|r| r["status"] == "ok").count(), 96);
+}
