@@ -45,6 +45,8 @@ struct Scored {
     file: usize,
     frame: u32,
     transform: Transform,
+    /// Findings at or above their thresholds (indices into the model's findings).
+    flagged: Vec<usize>,
     /// The image as the model saw it, padding removed: kept only when a finding is flagged.
     image: Option<Array2<f32>>,
     pred: Prediction,
@@ -243,13 +245,13 @@ impl Screener {
             .into_iter()
             .zip(preds)
             .map(|(q, pred)| {
-                let flagged = pred
-                    .probabilities
-                    .iter()
-                    .zip(&self.thresholds)
-                    .any(|(&p, &t)| p as f64 >= t);
+                let flagged: Vec<usize> = (pred.probabilities.iter().zip(&self.thresholds))
+                    .enumerate()
+                    .filter(|(_, (p, t))| **p as f64 >= **t)
+                    .map(|(f, _)| f)
+                    .collect();
                 let t = &q.transform;
-                let image = flagged.then(|| {
+                let image = (!flagged.is_empty()).then(|| {
                     q.input
                         .index_axis(Axis(0), 0)
                         .slice(ndarray::s![
@@ -262,6 +264,7 @@ impl Screener {
                     file: q.file,
                     frame: q.frame,
                     transform: q.transform,
+                    flagged,
                     image,
                     pred,
                 }
@@ -356,14 +359,9 @@ impl Screener {
         let pred = &s.pred;
         let size = self.pre.size as f64;
         let mut row = self.base_row(p, s.frame);
-        let mut flagged = Vec::new();
         for (f, &prob) in pred.probabilities.iter().enumerate() {
-            let flag = prob as f64 >= self.thresholds[f];
             row.scores[f] = Some(prob);
-            row.flags[f] = Some(flag);
-            if flag {
-                flagged.push(f);
-            }
+            row.flags[f] = Some(s.flagged.contains(&f));
         }
         row.anomaly = Some(pred.anomaly);
         let mh = pred.cam.dim().1;
@@ -384,16 +382,14 @@ impl Screener {
                 });
             }
         }
-        if let Some(image) = s.image
-            && !flagged.is_empty()
-        {
+        if let Some(image) = s.image {
             p.maps.push(frame_maps(
                 s.frame,
                 image,
                 &s.transform,
                 self.pre.size,
                 &pred.cam,
-                flagged,
+                s.flagged,
             ));
         }
         p.rows[s.frame as usize] = Some(row);

@@ -88,21 +88,10 @@ impl ReportWriter {
             &les_path,
             format!("{LESION_HEADER}{kept_lesions}").as_bytes(),
         )?;
-        if !resume && final_rows.exists() {
-            // A finished report is replaced: its heatmaps move into .partial/ (deleted with it
-            // when the new report is finished) so that none is left stale. Deleting them first
-            // would slow the new run: ext4 skips recently freed inodes when it allocates, and
-            // writing 1,700 heatmaps right after deleting 1,700 cost ~12 % of a run (measured).
-            // Done after .partial/'s files exist: a crash in between resumes from .partial/,
-            // never from old rows whose heatmaps have moved (finish sweeps any left over).
-            let (h, stale) = (dir.join("heatmaps"), partial.join("stale-heatmaps"));
-            if stale.exists() {
-                std::fs::remove_dir_all(&stale).map_err(|e| Error::io(&stale, e))?;
-            }
-            if h.exists() {
-                std::fs::rename(&h, &stale).map_err(|e| Error::io(&h, e))?;
-            }
-        }
+        // A finished report being replaced keeps its heatmaps until the new one is finished:
+        // `finish` then deletes those no row refers to. Deleting them first would slow the new
+        // run: ext4 skips recently freed inodes when it allocates, and writing 1,700 heatmaps
+        // right after deleting 1,700 cost ~12 % of a run (measured).
         std::fs::create_dir_all(dir.join("heatmaps")).map_err(|e| Error::io(dir, e))?;
         let append = |p: &Path| {
             std::fs::OpenOptions::new()
@@ -349,9 +338,9 @@ pub fn finish(
     Ok(())
 }
 
-/// Deletes heatmap PNGs that no row refers to: a replaced report's, left in heatmaps/ when a
-/// run crashed just as it started and was then resumed. Best effort: a file that cannot be
-/// deleted is only clutter.
+/// Deletes heatmap PNGs that no row refers to: those of the report this one replaced (kept
+/// until now, see [`ReportWriter::open`]). Best effort: a file that cannot be deleted is only
+/// clutter.
 pub(super) fn sweep_heatmaps(dir: &Path, rows: &[Row]) {
     let referenced: HashSet<&str> = rows
         .iter()

@@ -58,6 +58,31 @@ fn rows(report: &Path) -> Vec<BTreeMap<String, String>> {
     out
 }
 
+/// `radscreen screen DATA --out OUT --device cpu`, then `extra`.
+fn screen_cpu(data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let base = [
+        "screen",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--device",
+        "cpu",
+    ];
+    radscreen(&[&base[..], extra].concat())
+}
+
+/// Each (path, frame) at most once in rows sorted by (path, frame).
+fn assert_each_row_once(rows: &[BTreeMap<String, String>]) {
+    for w in rows.windows(2) {
+        assert!(
+            (&w[0]["path"], &w[0]["frame"]) != (&w[1]["path"], &w[1]["frame"]),
+            "{} frame {} twice",
+            w[0]["path"],
+            w[0]["frame"]
+        );
+    }
+}
+
 /// Rows equal except for float noise in scores (batches differ between runs).
 fn same_rows(a: &[BTreeMap<String, String>], b: &[BTreeMap<String, String>]) {
     assert_eq!(a.len(), b.len(), "row counts differ");
@@ -82,18 +107,7 @@ fn same_rows(a: &[BTreeMap<String, String>], b: &[BTreeMap<String, String>]) {
 #[test]
 fn sample_data_report_has_every_file_once() {
     let out = tmp("sample");
-    let (data, dir) = (sample_data(), out.to_str().unwrap().to_string());
-    let screen = |extra: &[&str]| {
-        let args = [
-            "screen",
-            data.to_str().unwrap(),
-            "--out",
-            &dir,
-            "--device",
-            "cpu",
-        ];
-        radscreen(&[&args[..], extra].concat())
-    };
+    let screen = |extra: &[&str]| screen_cpu(&sample_data(), &out, extra);
     ok(&screen(&[]));
     for f in [
         "findings.csv",
@@ -251,15 +265,7 @@ fn reports_carry_no_phi() {
         "sample-data should carry PHI to test with: {values:?}"
     );
     let out = tmp("phi");
-    ok(&radscreen(&[
-        "screen",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--quiet",
-    ]));
+    ok(&screen_cpu(&data, &out, &["--quiet"]));
     let mut checked = 0;
     for e in walkdir::WalkDir::new(&out)
         .into_iter()
@@ -280,16 +286,7 @@ fn reports_carry_no_phi() {
     assert!(checked > 5);
     // --keep-phi opts in
     let out2 = tmp("phi-kept");
-    ok(&radscreen(&[
-        "screen",
-        data.to_str().unwrap(),
-        "--out",
-        out2.to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--quiet",
-        "--keep-phi",
-    ]));
+    ok(&screen_cpu(&data, &out2, &["--quiet", "--keep-phi"]));
     let text = std::fs::read_to_string(out2.join("findings.csv")).unwrap();
     assert!(values.iter().any(|v| text.contains(v.as_str())));
 }
@@ -314,15 +311,7 @@ fn synth_folder(name: &str, count: &str) -> PathBuf {
 fn shards_and_merge_equal_one_run() {
     let data = synth_folder("shard-data", "60");
     let whole = tmp("shard-whole");
-    ok(&radscreen(&[
-        "screen",
-        data.to_str().unwrap(),
-        "--out",
-        whole.to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--quiet",
-    ]));
+    ok(&screen_cpu(&data, &whole, &["--quiet"]));
     let mut dirs = Vec::new();
     let mut total = 0;
     for i in 0..3 {
@@ -383,15 +372,7 @@ fn shards_and_merge_equal_one_run() {
 fn killed_run_resumes_without_loss_or_duplicates() {
     let data = synth_folder("resume-data", "400");
     let whole = tmp("resume-whole");
-    ok(&radscreen(&[
-        "screen",
-        data.to_str().unwrap(),
-        "--out",
-        whole.to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--quiet",
-    ]));
+    ok(&screen_cpu(&data, &whole, &["--quiet"]));
     let out = tmp("resume-out");
     let partial = out.join(".partial").join("findings.csv");
     let mut child = bin()
@@ -431,34 +412,11 @@ fn killed_run_resumes_without_loss_or_duplicates() {
         "a killed run must not look finished"
     );
     // without --resume the folder is refused
-    let o = radscreen(&[
-        "screen",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--quiet",
-    ]);
+    let o = screen_cpu(&data, &out, &["--quiet"]);
     assert_eq!(o.status.code(), Some(2));
-    ok(&radscreen(&[
-        "screen",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--quiet",
-        "--resume",
-    ]));
+    ok(&screen_cpu(&data, &out, &["--quiet", "--resume"]));
     let (a, b) = (rows(&whole), rows(&out));
-    let mut keys: Vec<(String, String)> = b
-        .iter()
-        .map(|r| (r["path"].clone(), r["frame"].clone()))
-        .collect();
-    let n = keys.len();
-    keys.dedup();
-    assert_eq!(keys.len(), n, "duplicated rows after resume");
+    assert_each_row_once(&b);
     same_rows(&a, &b);
     let lesions = |d: &Path| {
         std::fs::read_to_string(d.join("predicted_lesions.csv"))
@@ -529,19 +487,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn fail_fast_stops_at_a_broken_file_and_resume_finishes() {
     let out = tmp("fail-fast");
-    let dir = out.to_str().unwrap();
-    let data = sample_data();
-    let args = |extra: &[&str]| -> Output {
-        let base = [
-            "screen",
-            data.to_str().unwrap(),
-            "--out",
-            dir,
-            "--device",
-            "cpu",
-        ];
-        radscreen(&[&base[..], extra].concat())
-    };
+    let args = |extra: &[&str]| screen_cpu(&sample_data(), &out, extra);
     // sample-data/broken/ holds files that fail: the run stops, exit 1, nothing final written
     let o = args(&["--fail-fast", "--quiet"]);
     assert_eq!(
@@ -560,12 +506,6 @@ fn fail_fast_stops_at_a_broken_file_and_resume_finishes() {
     // --resume (without --fail-fast) finishes: every file once
     ok(&args(&["--resume", "--quiet"]));
     let rows = rows(&out);
-    let mut paths: Vec<(&str, &str)> = rows
-        .iter()
-        .map(|r| (r["path"].as_str(), r["frame"].as_str()))
-        .collect();
-    let n = paths.len();
-    paths.dedup();
-    assert_eq!(paths.len(), n, "duplicated rows after resume");
+    assert_each_row_once(&rows);
     assert_eq!(rows.iter().filter(|r| r["status"] == "ok").count(), 96);
 }
