@@ -204,29 +204,11 @@ fn write_heatmaps(
         let name = format!("heatmaps/{}_{}_{}.png", stem(rel), m.frame, findings[f]);
         let img = overlay(&m.image, m.maps.index_axis(ndarray::Axis(0), f));
         let path = dir.join(&name);
-        write_png(&path, &img)?;
+        img.save(&path)
+            .map_err(|e| Error::io(&path, std::io::Error::other(e.to_string())))?;
         names.push(name);
     }
     Ok(names)
-}
-
-/// Fast deflate with the Sub filter: measured on a 260×128 overlay, 122 µs against 164 µs
-/// for the default adaptive filter, for a file 4 % larger.
-fn write_png(path: &Path, img: &RgbImage) -> Result<()> {
-    use image::ImageEncoder;
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    let io = |e: image::ImageError| Error::io(path, std::io::Error::other(e.to_string()));
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut out = std::io::BufWriter::new(file);
-    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Sub)
-        .write_image(
-            img.as_raw(),
-            img.width(),
-            img.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .map_err(io)?;
-    out.flush().map_err(|e| Error::io(path, e))
 }
 
 /// The image in grey beside the same image with the map blended over it in red-yellow, one PNG
