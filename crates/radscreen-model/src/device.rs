@@ -1,8 +1,9 @@
 //! Device selection: the one place that knows about burn's backends.
 //!
-//! `Auto` initialises wgpu through the fallible path (`Device::wgpu_options().init()`), rejects
-//! software adapters (Mesa's lavapipe/llvmpipe) unless allowed, and otherwise falls back to the
-//! CPU (`flex`) with the reason recorded, so that callers can report what actually ran.
+//! `Auto` first asks whether wgpu has a hardware adapter (without opening one), then initialises
+//! wgpu through the fallible path (`Device::wgpu_options().init()`), rejects software adapters
+//! (Mesa's lavapipe/llvmpipe) unless allowed, and otherwise falls back to the CPU (`flex`) with
+//! the reason recorded, so that callers can report what actually ran.
 
 use std::fmt;
 use std::str::FromStr;
@@ -214,6 +215,14 @@ fn wgpu_outcome(vulkan: bool) -> std::result::Result<WgpuOutcome, String> {
         .clone()
 }
 
+/// Whether wgpu has a GPU adapter (lavapipe, llvmpipe and other software renderers do not
+/// count), asked without opening a device; a driver that panics while being asked counts as none.
+fn hardware_adapter_exists() -> bool {
+    use cubecl_runtime::runtime::Runtime;
+    std::panic::catch_unwind(cubecl_wgpu::WgpuRuntime::<cubecl_wgpu::AutoCompiler>::is_available)
+        .unwrap_or(false)
+}
+
 fn is_software(info: &wgpu::AdapterInfo) -> bool {
     let name = info.name.to_ascii_lowercase();
     info.device_type == wgpu::DeviceType::Cpu
@@ -257,7 +266,15 @@ pub fn select_device(options: &DeviceOptions) -> Result<SelectedDevice> {
             })
         }
         DevicePreference::Gpu | DevicePreference::Auto => {
-            let gpu = wgpu_outcome(false).and_then(|o| {
+            // Probe first: opening a software adapter only to reject it would leave its device
+            // (and the thread serving it) alive for the rest of the process.
+            let hardware = options.allow_software || hardware_adapter_exists();
+            let gpu = if hardware {
+                wgpu_outcome(false)
+            } else {
+                Err("wgpu finds no hardware adapter (software renderers aside)".to_string())
+            };
+            let gpu = gpu.and_then(|o| {
                 if is_software(&o.info) && !options.allow_software {
                     Err(format!(
                         "the only wgpu adapter is a software renderer: {}",
