@@ -316,17 +316,11 @@ fn shards_and_merge_equal_one_run() {
     let mut total = 0;
     for i in 0..3 {
         let d = tmp(&format!("shard-{i}"));
-        ok(&radscreen(&[
-            "screen",
-            data.to_str().unwrap(),
-            "--out",
-            d.to_str().unwrap(),
-            "--device",
-            "cpu",
-            "--quiet",
-            "--shard",
-            &format!("{i}/3"),
-        ]));
+        ok(&screen_cpu(
+            &data,
+            &d,
+            &["--quiet", "--shard", &format!("{i}/3")],
+        ));
         let n = rows(&d).len();
         assert!(n > 0, "shard {i} is empty");
         total += n;
