@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Generate a synthetic set in every transfer syntax and check that pydicom 3.0.2 decodes each
-# file to exactly radscreen's stored values. Needs the venv made by scripts/fetch-test-data.sh.
+# file to exactly radscreen's stored values, in the venv scripts/fetch-test-data.sh makes.
 #   scripts/check-synth-pydicom.sh [COUNT] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-60}
 SEED=${2:-1}
-PY=${RADSCREEN_VENV:-$HOME/.cache/radscreen/test-data/venv}/bin/python
+# The venv the fetch script made (it prints its cache folder last; a no-op when complete).
+PY="$(scripts/fetch-test-data.sh | tail -n 1)/venv/bin/python"
 if [ ! -x "$PY" ]; then
-    echo "no venv at $PY: run scripts/fetch-test-data.sh first" >&2
+    echo "no venv at $PY: scripts/fetch-test-data.sh did not make one" >&2
     exit 2
 fi
 CARGO=${CARGO:-$(command -v lcargo || echo cargo)}

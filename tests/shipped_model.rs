@@ -8,14 +8,17 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use radscreen::model::{DeviceOptions, DevicePreference};
-use radscreen::screen::{ScreenOptions, Screener, Status, walk};
+use radscreen::screen::{PseudonymKey, ScreenOptions, Screener, Status, walk};
 
 #[test]
 fn shipped_model_scores_sample_data_as_the_card_says() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    let screener =
-        Screener::new(ScreenOptions::new().with_device(DeviceOptions::new(DevicePreference::Flex)))
-            .expect("shipped model loads");
+    let screener = Screener::new(
+        ScreenOptions::new()
+            .with_device(DeviceOptions::new(DevicePreference::Flex))
+            .with_key(PseudonymKey::generate().unwrap()),
+    )
+    .expect("shipped model loads");
     assert_eq!(screener.model().config().id, "radscreen-synth-v2");
     let (files, _) = walk(&root, None).unwrap();
     let mut scored: HashMap<(String, u32), (Vec<f32>, Vec<bool>)> = HashMap::new();
@@ -92,7 +95,8 @@ fn screen_scores(
 ) -> Option<(String, Scores)> {
     let opts = ScreenOptions::new()
         .with_device(DeviceOptions::new(pref).with_allow_software(true))
-        .with_batch_size(4);
+        .with_batch_size(4)
+        .with_key(PseudonymKey::generate().ok()?);
     let screener = Screener::new(opts).ok()?;
     let backend = format!("{:?}", screener.device().backend);
     let mut out = HashMap::new();

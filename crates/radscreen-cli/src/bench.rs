@@ -7,9 +7,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use clap::Args as ClapArgs;
-use radscreen::bench::{BenchOptions, BenchReport, ColdStart};
 use radscreen::model::{DeviceOptions, DevicePreference};
-use radscreen::screen::{ModelSource, ScreenOptions, Screener, Status};
+use radscreen::screen::{ModelSource, PseudonymKey, ScreenOptions, Screener, Status};
+use radscreen_bench::{BenchOptions, BenchReport, ColdStart};
 
 use crate::{CmdResult, usage};
 
@@ -70,7 +70,7 @@ pub fn run(a: Args) -> CmdResult {
         .with_batches(a.batches.clone())
         .with_train_epoch(!a.no_train)
         .with_save_inputs(a.save_inputs.clone());
-    let mut report = match radscreen::bench::run(&opts, &mut |stage| eprintln!("bench: {stage}")) {
+    let mut report = match radscreen_bench::run(&opts, &mut |stage| eprintln!("bench: {stage}")) {
         Ok(r) => r,
         Err(e) if e.is_usage() => return usage(e),
         Err(e) => return Err(e.into()),
@@ -90,7 +90,12 @@ pub fn run(a: Args) -> CmdResult {
 /// The child side of the cold-start measurement: everything a user's first screen does.
 fn first_result(file: &Path, model: ModelSource, device: DeviceOptions) -> CmdResult {
     let t = Instant::now();
-    let screener = Screener::new(ScreenOptions::new().with_model(model).with_device(device))?;
+    // a throw-away key: a benchmark keeps no pseudonyms and must not create the user's key file
+    let opts = ScreenOptions::new()
+        .with_model(model)
+        .with_device(device)
+        .with_key(PseudonymKey::generate()?);
+    let screener = Screener::new(opts)?;
     let root = file.parent().unwrap_or(Path::new("."));
     let name = file
         .file_name()

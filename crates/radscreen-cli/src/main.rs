@@ -53,12 +53,6 @@ pub fn usage(msg: impl std::fmt::Display) -> CmdResult {
 }
 
 fn main() -> ExitCode {
-    // burn stages restored optimizer state on its default device; name the CPU one so that
-    // `train --resume` never reaches for a GPU that is not there. Set before any thread starts.
-    if std::env::var_os("BURN_DEVICE").is_none() {
-        // SAFETY: single-threaded at this point (first statement of main).
-        unsafe { std::env::set_var("BURN_DEVICE", "flex") };
-    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(a) => inspect::run(a),

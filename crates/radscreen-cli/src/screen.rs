@@ -1,7 +1,7 @@
 //! `radscreen screen` and `radscreen merge`: thin wrappers over `radscreen::screen`.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -9,8 +9,8 @@ use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use radscreen::model::{DeviceOptions, DevicePreference};
 use radscreen::screen::{
-    ModelSource, Progress, ReportOptions, ScreenOptions, Screener, merge_reports, parse_shard,
-    screen_to_report,
+    ModelSource, Progress, PseudonymKey, ReportOptions, ScreenOptions, Screener, merge_reports,
+    parse_shard, screen_to_report,
 };
 
 use crate::{CmdResult, usage};
@@ -46,14 +46,11 @@ pub struct Args {
     /// Write patient ID and name into findings.csv (off: reports carry no PHI).
     #[arg(long)]
     keep_phi: bool,
-    /// Key for the study/series/instance pseudonyms (shards of one job must share it).
-    #[arg(
-        long,
-        env = "RADSCREEN_KEY",
-        default_value = "radscreen",
-        hide_env_values = true
-    )]
-    key: String,
+    /// File holding the secret key for the study/series/instance pseudonyms and heatmap names
+    /// (shards of one job must share it). Default: RADSCREEN_KEY if set, else your own key
+    /// in ~/.config/radscreen/pseudonym.key, made on first use (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
     /// Stop at the first file that fails (exit status 1).
     #[arg(long)]
     fail_fast: bool,
@@ -72,6 +69,18 @@ pub struct MergeArgs {
     out: PathBuf,
 }
 
+/// The pseudonym key: `--key-file`, else the secret in RADSCREEN_KEY, else `None` (the
+/// screener then uses the user's own key file).
+fn pseudonym_key(file: Option<&Path>) -> radscreen::Result<Option<PseudonymKey>> {
+    if let Some(f) = file {
+        return PseudonymKey::from_file(f).map(Some);
+    }
+    match std::env::var_os("RADSCREEN_KEY") {
+        Some(v) => PseudonymKey::from_secret(v.as_encoded_bytes()).map(Some),
+        None => Ok(None),
+    }
+}
+
 pub fn run(a: Args) -> CmdResult {
     let pref: DevicePreference = match a.device.parse() {
         Ok(p) => p,
@@ -85,8 +94,12 @@ pub fn run(a: Args) -> CmdResult {
         .with_device(DeviceOptions::new(pref).with_allow_software(a.allow_software_gpu))
         .with_batch_size(a.batch)
         .with_keep_phi(a.keep_phi)
-        .with_key(a.key.clone())
         .with_fail_fast(a.fail_fast);
+    match pseudonym_key(a.key_file.as_deref()) {
+        Ok(Some(k)) => opts = opts.with_key(k),
+        Ok(None) => {}
+        Err(e) => return usage(e),
+    }
     if let Some(m) = &a.model {
         opts = opts.with_model(ModelSource::Dir(m.clone()));
     }

@@ -10,7 +10,6 @@ use radscreen::dataset::load_dataset;
 use radscreen::model::{
     DeviceOptions, DevicePreference, TrainEvent, TrainOptions, select_device, train,
 };
-use radscreen::prepare::default_params;
 
 use crate::{CmdResult, usage};
 
@@ -89,9 +88,9 @@ pub fn run(a: Args) -> CmdResult {
             .unwrap_or_default()
     );
     let started = Instant::now();
-    let mut params = default_params(a.size);
+    let mut params = radscreen::imaging::preprocess::Preprocess::new().with_size(a.size);
     if let Some(w) = a.ct_windows {
-        params.ct_windows = w;
+        params.ct_windows = w.map(Into::into);
     }
     let bar = if a.quiet {
         ProgressBar::hidden()

@@ -25,36 +25,22 @@ fn sample_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-data")
 }
 
-/// Per finding (TP, FP, TN, FN) from a screen report and the manifest.
+/// Per finding (TP, FP, TN, FN) from a screen report and the manifest, counted by radscreen-eval
+/// from the report's flags (its readers of findings.csv and manifest.csv).
 fn confusion(report: &Path, data: &Path, finding: &str) -> (usize, usize, usize, usize) {
-    let mut truth = BTreeMap::new();
-    let mut m = csv::Reader::from_path(data.join("manifest.csv")).unwrap();
-    let h = m.headers().unwrap().clone();
-    let col =
-        |r: &csv::StringRecord, n: &str| r[h.iter().position(|x| x == n).unwrap()].to_string();
-    for r in m.records() {
-        let r = r.unwrap();
-        truth.insert((col(&r, "path"), col(&r, "frame")), col(&r, finding) == "1");
+    let findings = [finding.to_string()];
+    let m = radscreen::eval::io::read_manifest(&data.join("manifest.csv"), &findings, &[]).unwrap();
+    let truth: BTreeMap<(String, u64), bool> = m
+        .rows
+        .iter()
+        .map(|r| ((r.path.clone(), r.frame), r.labels[0]))
+        .collect();
+    let p = radscreen::eval::io::read_predictions(&report.join("findings.csv"), &findings).unwrap();
+    let mut c = radscreen::eval::Confusion::default();
+    for r in p.rows.iter().filter(|r| r.status.as_str() == "ok") {
+        c.add(truth[&(r.path.clone(), r.frame)], r.flags[0] == Some(true));
     }
-    let mut f = csv::Reader::from_path(report.join("findings.csv")).unwrap();
-    let h = f.headers().unwrap().clone();
-    let col =
-        |r: &csv::StringRecord, n: &str| r[h.iter().position(|x| x == n).unwrap()].to_string();
-    let mut c = (0, 0, 0, 0);
-    for r in f.records() {
-        let r = r.unwrap();
-        if col(&r, "status") != "ok" {
-            continue;
-        }
-        let y = truth[&(col(&r, "path"), col(&r, "frame"))];
-        match (y, col(&r, &format!("flag_{finding}")) == "1") {
-            (true, true) => c.0 += 1,
-            (false, true) => c.1 += 1,
-            (false, false) => c.2 += 1,
-            (true, false) => c.3 += 1,
-        }
-    }
-    c
+    (c.tp as usize, c.fp as usize, c.tn as usize, c.fn_ as usize)
 }
 
 #[test]

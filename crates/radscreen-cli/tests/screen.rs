@@ -6,8 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// The binary, with a pseudonym key folder of this test process's own: tests never read or
+/// create the user's key, and the runs of one test share a key as shards of one job do.
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_radscreen"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_radscreen"));
+    let config =
+        std::env::temp_dir().join(format!("radscreen-screen-{}-config", std::process::id()));
+    c.env("XDG_CONFIG_HOME", config).env_remove("RADSCREEN_KEY");
+    c
 }
 
 fn radscreen(args: &[&str]) -> Output {

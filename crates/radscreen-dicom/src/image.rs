@@ -5,18 +5,17 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use dicom_core::value::{PrimitiveValue, Value};
-use dicom_dictionary_std::tags;
+use dicom_dictionary_std::{tags, uids};
 use dicom_encoding::TransferSyntaxIndex;
 use dicom_encoding::transfer_syntax::Codec;
 use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
-use ndarray::{Array2, Array3};
 
 use crate::meta::ImageMeta;
 use crate::open::{FileObj, Layout, SNIFF_LEN, parse, sniff};
 use crate::pixel::{
     PixelInfo, StoredFrame, planar_to_interleaved, to_stored, unpack_bits, upsample_422,
 };
-use crate::{Error, ReadOptions, Result};
+use crate::{CodecError, Error, ReadOptions, Result};
 
 /// One DICOM file, parsed, with its pixel data still encoded: frames are decoded on request,
 /// one at a time.
@@ -25,6 +24,8 @@ pub struct DicomImage {
     pub(crate) obj: FileObj,
     pub(crate) meta: ImageMeta,
     pub(crate) options: ReadOptions,
+    /// The pixel description, worked out on first use: every stage of every frame needs it.
+    pub(crate) pixel_info: std::sync::OnceLock<PixelInfo>,
 }
 
 impl std::fmt::Debug for DicomImage {
@@ -152,6 +153,7 @@ impl DicomImage {
             obj,
             meta,
             options: options.clone(),
+            pixel_info: std::sync::OnceLock::new(),
         })
     }
 
@@ -178,8 +180,16 @@ impl DicomImage {
             .trim_end_matches(['\0', ' '])
     }
 
-    /// The pixel description, validated against the limits.
+    /// The pixel description, validated against the limits (worked out once per image).
     pub fn pixel_info(&self) -> Result<PixelInfo> {
+        if let Some(info) = self.pixel_info.get() {
+            return Ok(info.clone());
+        }
+        let info = self.describe_pixels()?;
+        Ok(self.pixel_info.get_or_init(|| info).clone())
+    }
+
+    fn describe_pixels(&self) -> Result<PixelInfo> {
         if self.obj.get(tags::PIXEL_DATA).is_none() {
             return Err(Error::NoPixelData {
                 path: self.path.clone(),
@@ -240,8 +250,10 @@ impl DicomImage {
             })?;
         let expected = info.decoded_frame_bytes();
         let mut data = match elem.value() {
-            Value::PixelSequence(_) if ts == "1.2.840.10008.1.2.5" => {
-                self.decode_rle(info, frame)?
+            Value::PixelSequence(_) if ts == uids::RLE_LOSSLESS => self.decode_rle(info, frame)?,
+            #[cfg(feature = "jpegls")]
+            Value::PixelSequence(_) if crate::syntax::is_jpegls(ts) => {
+                self.decode_jpegls(info, frame)?
             }
             #[cfg(feature = "jpeg")]
             Value::PixelSequence(_) if crate::jpeg::handles(ts) => {
@@ -279,10 +291,7 @@ impl DicomImage {
         let Codec::EncapsulatedPixelData(Some(reader), _) = ts.codec() else {
             return Err(self.unsupported_ts());
         };
-        if matches!(
-            self.transfer_syntax(),
-            "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81"
-        ) {
+        if crate::syntax::is_jpegls(self.transfer_syntax()) {
             self.check_end_of_image(frame)?;
         }
         let mut out = Vec::new();
@@ -305,9 +314,9 @@ impl DicomImage {
                 frame,
                 source: Box::new(e),
             }),
-            Err(_) => Err(Error::Unsupported {
+            Err(_) => Err(Error::CodecPanicked {
                 path: self.path.clone(),
-                reason: format!("the codec failed on frame {frame} (corrupt compressed data)"),
+                frame,
             }),
         }
     }
@@ -322,18 +331,14 @@ impl DicomImage {
         if tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
             return Ok(());
         }
-        Err(Error::Corrupt {
-            path: self.path.clone(),
-            frame,
-            reason: "JPEG-LS stream has no end-of-image marker (truncated)".into(),
-        })
+        Err(self.corrupt(frame, CodecError::Truncated))
     }
 
-    fn corrupt(&self, frame: u32, reason: String) -> Error {
+    fn corrupt(&self, frame: u32, source: CodecError) -> Error {
         Error::Corrupt {
             path: self.path.clone(),
             frame,
-            reason,
+            source,
         }
     }
 
@@ -342,7 +347,7 @@ impl DicomImage {
         use dicom_encoding::adapters::PixelDataObject;
         self.obj
             .frame_pixel_data(frame)
-            .ok_or_else(|| self.corrupt(frame, "no fragment for this frame".into()))
+            .ok_or_else(|| self.corrupt(frame, CodecError::corrupt("no fragment for this frame")))
     }
 
     fn decode_rle(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {
@@ -361,6 +366,19 @@ impl DicomImage {
             return Ok(crate::pixel::unpack_bits(&out, 0, info.pixels()));
         }
         Ok(out)
+    }
+
+    /// JPEG-LS through radscreen's own decoder.
+    #[cfg(feature = "jpegls")]
+    fn decode_jpegls(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {
+        let data = self.compressed_frame(frame)?;
+        let target = crate::jpegls::Target {
+            rows: info.rows,
+            columns: info.columns,
+            samples: info.samples_per_pixel,
+            bytes_per_sample: usize::from(info.bits_allocated.div_ceil(8)),
+        };
+        crate::jpegls::decode(&data, &target).map_err(|e| self.corrupt(frame, e))
     }
 
     /// Lossless and 12-bit DCT JPEG through radscreen's own decoder; `None` for the frames
@@ -400,7 +418,7 @@ impl DicomImage {
         let frame_bits = info.native_frame_bits();
         let start_bit = frame_bits * u64::from(frame);
         let end_bit = start_bit + frame_bits;
-        let big_endian = self.transfer_syntax() == "1.2.840.10008.1.2.2";
+        let big_endian = self.transfer_syntax() == crate::syntax::EXPLICIT_VR_BIG_ENDIAN;
         // The parser keeps OW as 16-bit words in native order; rebuild little-endian bytes
         // of the requested range only.
         let available_bits = (p.calculate_byte_len() as u64) * 8;
@@ -480,46 +498,5 @@ impl DicomImage {
         }
         let bytes = self.frame_bytes(&info, frame)?;
         Ok(to_stored(&info, &bytes))
-    }
-
-    /// **Modality** stage of one frame: Modality LUT or Rescale Slope/Intercept applied
-    /// (Hounsfield units for CT), `[rows, columns, samples]`. Colour frames are returned as
-    /// stored values (the Modality LUT applies to greyscale only).
-    pub fn modality(&self, frame: u32) -> Result<Array3<f32>> {
-        let stored = self.stored(frame)?;
-        let info = self.pixel_info()?;
-        let values = stored.to_f64();
-        if !info.is_monochrome() {
-            return Ok(values.mapv(|v| v as f32));
-        }
-        let t = crate::lut::ModalityTransform::for_frame(self, &info, frame)?;
-        Ok(values.mapv(|v| t.apply(v) as f32))
-    }
-
-    /// **Display** stage of one frame: VOI (window or VOI LUT), then Presentation LUT /
-    /// MONOCHROME1 inversion, scaled to 0..1. Colour frames are RGB scaled to 0..1.
-    pub fn display(&self, frame: u32, opts: &crate::DisplayOptions) -> Result<Array3<f32>> {
-        crate::lut::display(self, frame, opts)
-    }
-
-    /// RGB of one frame for previews, `[rows, columns, 3]`, 0..1 (greyscale via the display
-    /// stage with default options, palette colour through its LUTs, YBR converted).
-    pub fn rgb(&self, frame: u32) -> Result<Array3<f32>> {
-        crate::color::rgb(self, frame)
-    }
-
-    /// Luminance of one frame for the model, `[rows, columns]`, 0..1: the display stage for
-    /// greyscale, Rec. 601 luma for colour.
-    pub fn luminance(&self, frame: u32) -> Result<Array2<f32>> {
-        let info = self.pixel_info()?;
-        if info.is_monochrome() {
-            let d = self.display(frame, &crate::DisplayOptions::default())?;
-            return Ok(d.index_axis_move(ndarray::Axis(2), 0));
-        }
-        let rgb = self.rgb(frame)?;
-        Ok(Array2::from_shape_fn(
-            (rgb.dim().0, rgb.dim().1),
-            |(r, c)| 0.299 * rgb[(r, c, 0)] + 0.587 * rgb[(r, c, 1)] + 0.114 * rgb[(r, c, 2)],
-        ))
     }
 }

@@ -6,7 +6,6 @@ use std::path::Path;
 use dicom_core::Tag;
 use dicom_core::value::{PrimitiveValue, Value};
 use dicom_dictionary_std::tags;
-use ndarray::Array3;
 
 use crate::attrs::{Obj, floats_of, items_of, str_of};
 use crate::image::DicomImage;
@@ -106,7 +105,12 @@ pub enum ModalityTransform {
     /// Stored values are already meaningful.
     Identity,
     /// `slope * x + intercept` (Hounsfield units for CT).
-    Rescale { slope: f64, intercept: f64 },
+    Rescale {
+        /// Rescale Slope.
+        slope: f64,
+        /// Rescale Intercept.
+        intercept: f64,
+    },
     /// A Modality LUT Sequence.
     Lut(Lut),
 }
@@ -180,8 +184,11 @@ pub enum Voi {
     Lut(usize),
     /// A window given by the caller.
     Explicit {
+        /// Window Center, in modality units.
         center: f64,
+        /// Window Width, in modality units.
         width: f64,
+        /// The VOI LUT Function.
         function: VoiFunction,
     },
     /// Linear from the frame's minimum to maximum.
@@ -259,13 +266,18 @@ fn voi_function(s: Option<String>) -> VoiFunction {
     }
 }
 
-enum ResolvedVoi {
+pub(crate) enum ResolvedVoi {
     Window(f64, f64, VoiFunction),
     Lut(Lut),
     MinMax,
 }
 
-fn resolve_voi(img: &DicomImage, info: &PixelInfo, frame: u32, voi: &Voi) -> Result<ResolvedVoi> {
+pub(crate) fn resolve_voi(
+    img: &DicomImage,
+    info: &PixelInfo,
+    frame: u32,
+    voi: &Voi,
+) -> Result<ResolvedVoi> {
     let obj = img.dataset();
     let path = img.path();
     let luts = items_of(obj, tags::VOILUT_SEQUENCE);
@@ -339,44 +351,6 @@ fn resolve_voi(img: &DicomImage, info: &PixelInfo, frame: u32, voi: &Voi) -> Res
         } => win(0, *center, *width, *function),
         Voi::MinMax => Ok(ResolvedVoi::MinMax),
     }
-}
-
-/// The display stage of one frame, 0..1.
-pub(crate) fn display(img: &DicomImage, frame: u32, opts: &DisplayOptions) -> Result<Array3<f32>> {
-    let info = img.pixel_info()?;
-    if !info.is_monochrome() {
-        return crate::color::rgb(img, frame);
-    }
-    let m = img.modality(frame)?;
-    let voi = resolve_voi(img, &info, frame, &opts.voi)?;
-    let mut out: Array3<f32> = match voi {
-        ResolvedVoi::Window(c, w, f) => m.mapv(|x| window(f64::from(x), c, w, f) as f32),
-        ResolvedVoi::Lut(l) => {
-            let max = l.max_value();
-            m.mapv(|x| (l.apply(f64::from(x)) / max).clamp(0.0, 1.0) as f32)
-        }
-        ResolvedVoi::MinMax => {
-            let (lo, hi) = m
-                .iter()
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
-                    (a.min(x), b.max(x))
-                });
-            let span = hi - lo;
-            m.mapv(|x| if span > 0.0 { (x - lo) / span } else { 0.0 })
-        }
-    };
-    if opts.presentation && inverts(img.dataset(), &info) {
-        out.mapv_inplace(|y| 1.0 - y);
-    }
-    Ok(out)
-}
-
-/// Whether display output is inverted: MONOCHROME1, or Presentation LUT Shape INVERSE. In
-/// DX the two always agree (C.8.11.1.1.1: INVERSE "shall be used" with MONOCHROME1), so
-/// they are not applied twice.
-fn inverts(obj: &Obj, info: &PixelInfo) -> bool {
-    info.photometric_interpretation == "MONOCHROME1"
-        || str_of(obj, tags::PRESENTATION_LUT_SHAPE).as_deref() == Some("INVERSE")
 }
 
 #[cfg(test)]

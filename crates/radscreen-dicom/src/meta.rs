@@ -12,10 +12,15 @@ use crate::open::FileObj;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Phi {
+    /// Patient's Name (0010,0010).
     pub patient_name: Option<String>,
+    /// Patient ID (0010,0020).
     pub patient_id: Option<String>,
+    /// Patient's Birth Date (0010,0030), as written (YYYYMMDD).
     pub patient_birth_date: Option<String>,
+    /// Accession Number (0008,0050).
     pub accession_number: Option<String>,
+    /// Institution Name (0008,0080).
     pub institution_name: Option<String>,
 }
 
@@ -24,43 +29,72 @@ pub struct Phi {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImageMeta {
+    /// The file, as given.
     pub path: String,
+    /// Transfer syntax UID.
     pub transfer_syntax: String,
+    /// The transfer syntax's name, in words.
     pub transfer_syntax_name: &'static str,
+    /// SOP Class UID.
     pub sop_class_uid: Option<String>,
+    /// SOP Instance UID.
     pub sop_instance_uid: Option<String>,
+    /// Study Instance UID.
     pub study_instance_uid: Option<String>,
+    /// Series Instance UID.
     pub series_instance_uid: Option<String>,
+    /// Modality (e.g. `CT`, `MR`, `DX`).
     pub modality: Option<String>,
+    /// Body Part Examined.
     pub body_part: Option<String>,
+    /// Photometric Interpretation (e.g. `MONOCHROME2`).
     pub photometric_interpretation: Option<String>,
+    /// Rows: image height in pixels.
     pub rows: Option<u32>,
+    /// Columns: image width in pixels.
     pub columns: Option<u32>,
+    /// Number of Frames (1 when absent).
     pub frames: u32,
+    /// Samples per Pixel (1 for grey, 3 for colour).
     pub samples_per_pixel: Option<u16>,
+    /// Bits Allocated per sample.
     pub bits_allocated: Option<u16>,
+    /// Bits Stored per sample.
     pub bits_stored: Option<u16>,
+    /// Pixel Representation: 0 unsigned, 1 two's complement.
     pub pixel_representation: Option<u16>,
     /// Row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing, else the
     /// enhanced Pixel Measures functional group).
     pub pixel_spacing: Option<[f64; 2]>,
+    /// Slice Thickness in mm (top level, else the Pixel Measures functional group).
     pub slice_thickness: Option<f64>,
+    /// Image Position (Patient): x, y, z of the first pixel, in mm.
     pub image_position: Option<[f64; 3]>,
+    /// Image Orientation (Patient): row then column direction cosines.
     pub image_orientation: Option<[f64; 6]>,
+    /// Instance Number.
     pub instance_number: Option<i64>,
+    /// Manufacturer.
     pub manufacturer: Option<String>,
+    /// Manufacturer's Model Name.
     pub manufacturer_model: Option<String>,
+    /// Patient's Sex (`M`, `F` or `O`).
     pub patient_sex: Option<String>,
     /// Patient Age as written (e.g. `045Y`).
     pub patient_age: Option<String>,
     /// Patient Age in years, parsed from D/W/M/Y units.
     pub patient_age_years: Option<f64>,
+    /// Window Center values (top level, else the Frame VOI LUT functional group).
     pub window_center: Vec<f64>,
+    /// Window Width values, paired with `window_center`.
     pub window_width: Vec<f64>,
+    /// Rescale Slope (top level, else the Pixel Value Transformation group).
     pub rescale_slope: Option<f64>,
+    /// Rescale Intercept (top level, else the Pixel Value Transformation group).
     pub rescale_intercept: Option<f64>,
     /// Whether the data set has Pixel Data (`None` when only metadata was read).
     pub has_pixel_data: Option<bool>,
+    /// Identifying attributes; `None` unless asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phi: Option<Phi>,
 }

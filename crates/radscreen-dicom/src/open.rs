@@ -188,6 +188,10 @@ pub(crate) fn check_codec(path: &Path, uid: &str) -> Result<()> {
         name: info.map_or("unrecognised transfer syntax", |i| i.name),
         feature: info.and_then(|i| i.feature),
     };
+    // JPEG-LS is radscreen's own decoder (feature jpegls), whatever the registry holds.
+    if cfg!(feature = "jpegls") && crate::syntax::is_jpegls(uid_t) {
+        return Ok(());
+    }
     match TransferSyntaxRegistry.get(uid_t) {
         Some(ts) if ts.can_decode_all() => Ok(()),
         _ => Err(unsupported()),

@@ -13,17 +13,25 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PixelInfo {
+    /// Rows: frame height in pixels.
     pub rows: u32,
+    /// Columns: frame width in pixels.
     pub columns: u32,
+    /// Samples per Pixel: 1 (grey or palette) or 3 (colour).
     pub samples_per_pixel: u16,
+    /// Bits Allocated per sample: 1, 8, 16 or 32.
     pub bits_allocated: u16,
+    /// Bits Stored per sample (defaults to Bits Allocated).
     pub bits_stored: u16,
+    /// High Bit (defaults to Bits Stored - 1).
     pub high_bit: u16,
     /// 0 unsigned, 1 two's complement.
     pub pixel_representation: u16,
     /// 0 interleaved (R1G1B1R2...), 1 planar (R1R2...G1G2...).
     pub planar_configuration: u16,
+    /// Photometric Interpretation, upper case (e.g. `MONOCHROME2`, `RGB`).
     pub photometric_interpretation: String,
+    /// Number of Frames (1 when absent, empty or 0).
     pub frames: u32,
 }
 
@@ -170,11 +178,17 @@ impl PixelInfo {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StoredFrame {
+    /// Unsigned 1- or 8-bit data (1-bit as 0/1).
     U8(Array3<u8>),
+    /// Signed 8-bit data.
     I8(Array3<i8>),
+    /// Unsigned 16-bit data.
     U16(Array3<u16>),
+    /// Signed 16-bit data.
     I16(Array3<i16>),
+    /// Unsigned 32-bit data.
     U32(Array3<u32>),
+    /// Signed 32-bit data.
     I32(Array3<i32>),
 }
 

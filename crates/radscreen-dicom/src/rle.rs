@@ -1,5 +1,7 @@
 //! RLE Lossless (PS3.5 Annex G), for every Bits Allocated (the registry's codec stops at 16).
 
+use crate::CodecError;
+
 /// Decodes one RLE frame into interleaved little-endian samples.
 ///
 /// Segment `s * bytes + k` holds byte `k` (most significant first) of sample `s`.
@@ -8,9 +10,12 @@ pub(crate) fn decode_frame(
     pixels: usize,
     samples: usize,
     bytes_per_sample: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, CodecError> {
     if data.len() < 64 {
-        return Err(format!("RLE header needs 64 bytes, found {}", data.len()));
+        return Err(CodecError::corrupt(format!(
+            "RLE header needs 64 bytes, found {}",
+            data.len()
+        )));
     }
     let header: Vec<usize> = data[..64]
         .chunks_exact(4)
@@ -19,7 +24,9 @@ pub(crate) fn decode_frame(
     let n = header[0];
     let expected = samples * bytes_per_sample;
     if n != expected {
-        return Err(format!("{n} RLE segments, expected {expected}"));
+        return Err(CodecError::corrupt(format!(
+            "{n} RLE segments, expected {expected}"
+        )));
     }
     let mut out = vec![0u8; pixels * expected];
     for seg in 0..n {
@@ -30,13 +37,13 @@ pub(crate) fn decode_frame(
             data.len()
         };
         if start < 64 || start > end || end > data.len() {
-            return Err(format!(
+            return Err(CodecError::corrupt(format!(
                 "RLE segment {seg} offsets {start}..{end} outside {} bytes",
                 data.len()
-            ));
+            )));
         }
         let bytes = unpack_bits(&data[start..end], pixels)
-            .map_err(|e| format!("RLE segment {seg}: {e}"))?;
+            .map_err(|e| CodecError::corrupt(format!("RLE segment {seg}: {e}")))?;
         let (sample, msb_index) = (seg / bytes_per_sample, seg % bytes_per_sample);
         let offset = sample * bytes_per_sample + (bytes_per_sample - 1 - msb_index);
         for (p, b) in bytes.into_iter().enumerate() {
@@ -47,7 +54,7 @@ pub(crate) fn decode_frame(
 }
 
 /// PackBits, stopping once `len` bytes are out (encoders may pad a segment).
-fn unpack_bits(src: &[u8], len: usize) -> Result<Vec<u8>, String> {
+fn unpack_bits(src: &[u8], len: usize) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::with_capacity(len);
     let mut i = 0;
     while out.len() < len && i < src.len() {
@@ -56,12 +63,16 @@ fn unpack_bits(src: &[u8], len: usize) -> Result<Vec<u8>, String> {
         match h {
             0..=127 => {
                 let n = h as usize + 1;
-                let lit = src.get(i..i + n).ok_or("literal run past the end")?;
+                let lit = src
+                    .get(i..i + n)
+                    .ok_or(CodecError::corrupt("literal run past the end"))?;
                 out.extend_from_slice(lit);
                 i += n;
             }
             -127..=-1 => {
-                let b = *src.get(i).ok_or("repeat run past the end")?;
+                let b = *src
+                    .get(i)
+                    .ok_or(CodecError::corrupt("repeat run past the end"))?;
                 out.extend(std::iter::repeat_n(b, (1 - i32::from(h)) as usize));
                 i += 1;
             }
@@ -69,7 +80,10 @@ fn unpack_bits(src: &[u8], len: usize) -> Result<Vec<u8>, String> {
         }
     }
     if out.len() < len {
-        return Err(format!("decoded {} of {len} bytes", out.len()));
+        return Err(CodecError::corrupt(format!(
+            "decoded {} of {len} bytes",
+            out.len()
+        )));
     }
     out.truncate(len);
     Ok(out)

@@ -6,6 +6,7 @@
 use dicom_core::dictionary::{DataDictionary, VirtualVr};
 use dicom_core::{Tag, VR};
 use dicom_dictionary_std::StandardDataDictionary;
+use dicom_dictionary_std::uids;
 
 const UNDEFINED: u32 = u32::MAX;
 
@@ -51,10 +52,10 @@ pub(crate) fn check_lengths(
         if in_meta && meta_over {
             in_meta = false;
             match ts.as_str() {
-                "1.2.840.10008.1.2" => enc.explicit = false,
-                "1.2.840.10008.1.2.2" => enc.big = true,
+                uids::IMPLICIT_VR_LITTLE_ENDIAN => enc.explicit = false,
+                crate::syntax::EXPLICIT_VR_BIG_ENDIAN => enc.big = true,
                 // Deflated data sets are checked after inflating.
-                "1.2.840.10008.1.2.1.99" => return Ok(Scan::Deflated(pos)),
+                uids::DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN => return Ok(Scan::Deflated(pos)),
                 _ => {}
             }
         }

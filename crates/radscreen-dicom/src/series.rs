@@ -28,10 +28,13 @@ pub enum SeriesOrder {
 pub struct Series {
     /// Series Instance UID (`None` for images without one; each is then its own series).
     pub series_instance_uid: Option<String>,
+    /// Study Instance UID of its images.
     pub study_instance_uid: Option<String>,
+    /// Modality of its images.
     pub modality: Option<String>,
     /// Indices into the slice given to [`group_series`], in slice order.
     pub members: Vec<usize>,
+    /// How the members were ordered.
     pub order: SeriesOrder,
     /// Position of each member along the slice normal (mm), when ordered by position.
     pub positions: Vec<f64>,
@@ -132,6 +135,7 @@ pub struct Volume {
     pub data: Array3<f32>,
     /// Slice spacing, row spacing, column spacing (mm) where known.
     pub spacing: [Option<f64>; 3],
+    /// The series the volume was stacked from.
     pub series: Series,
     /// The file of each slice, in slice order.
     pub paths: Vec<String>,

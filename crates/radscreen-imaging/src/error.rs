@@ -9,20 +9,29 @@ pub enum Error {
     /// A file could not be written or read.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
     /// The PNG encoder failed.
     #[error("{path}: {source}")]
     Image {
+        /// The file.
         path: PathBuf,
+        /// The encoder's error.
         #[source]
         source: image::ImageError,
     },
     /// The array cannot be written in the requested form.
     #[error("{path}: {reason}")]
-    Shape { path: PathBuf, reason: String },
+    Shape {
+        /// The file.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 /// `Result` with this crate's [`Error`].

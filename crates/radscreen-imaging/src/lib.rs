@@ -2,8 +2,10 @@
 //! resize, recorded transform) and image arrays in and out (NPY, PNG), without burn.
 
 mod error;
+mod file;
 pub mod npy;
 pub mod png;
 pub mod preprocess;
 
 pub use error::{Error, Result};
+pub use file::write_atomic;

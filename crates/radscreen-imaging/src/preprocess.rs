@@ -34,11 +34,27 @@ impl InputKind {
     }
 }
 
-/// A window in modality units, mapped linearly to 0..1 (clamped).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A window in modality units, mapped linearly to 0..1 (clamped). Saved in a model's
+/// config.json as `[center, width]`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "(f32, f32)", into = "(f32, f32)")]
 pub struct Window {
+    /// Centre of the window, in modality units (HU for CT).
     pub center: f32,
+    /// Width of the window, in modality units.
     pub width: f32,
+}
+
+impl From<(f32, f32)> for Window {
+    fn from((center, width): (f32, f32)) -> Self {
+        Window { center, width }
+    }
+}
+
+impl From<Window> for (f32, f32) {
+    fn from(w: Window) -> Self {
+        (w.center, w.width)
+    }
 }
 
 impl Window {
@@ -47,8 +63,9 @@ impl Window {
     }
 }
 
-/// Preprocessing parameters (saved with a model so inference matches training).
-#[derive(Debug, Clone, PartialEq)]
+/// Preprocessing parameters, saved with a model (config.json's `preprocess`) so that inference
+/// prepares images exactly as training did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Preprocess {
     /// Side of the square input, in pixels.
@@ -89,14 +106,21 @@ pub const CHANNELS: usize = 3;
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct Transform {
+    /// Height of the source image, in pixels.
     pub src_rows: usize,
+    /// Width of the source image, in pixels.
     pub src_cols: usize,
     /// Input pixels per source pixel.
     pub scale: f64,
+    /// Zero rows above the resized image.
     pub pad_top: usize,
+    /// Zero columns left of the resized image.
     pub pad_left: usize,
+    /// Height of the resized image, in input pixels.
     pub rows: usize,
+    /// Width of the resized image, in input pixels.
     pub cols: usize,
+    /// Side of the square input, in pixels.
     pub size: usize,
 }
 
@@ -149,6 +173,7 @@ impl Transform {
 pub struct Prepared {
     /// `[CHANNELS, size, size]`, values in 0..1.
     pub input: Array3<f32>,
+    /// Where the image sits in `input`, to map results back onto the source.
     pub transform: Transform,
 }
 

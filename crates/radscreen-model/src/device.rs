@@ -71,9 +71,13 @@ impl fmt::Display for DevicePreference {
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Backend {
+    /// burn's pure-Rust CPU backend.
     Flex,
+    /// burn-ndarray, on the CPU.
     Ndarray,
+    /// wgpu on whichever graphics API it picked.
     Wgpu,
+    /// wgpu pinned to Vulkan.
     Vulkan,
 }
 
@@ -97,18 +101,21 @@ impl Backend {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceOptions {
+    /// The device asked for.
     pub preference: DevicePreference,
     /// Let `Auto` and `Gpu` take a software adapter (lavapipe/llvmpipe): useful in CI only.
     pub allow_software: bool,
 }
 
 impl DeviceOptions {
+    /// Options for `preference`, without software adapters.
     pub fn new(preference: DevicePreference) -> Self {
         Self {
             preference,
             allow_software: false,
         }
     }
+    /// Lets `Auto` and `Gpu` take a software adapter (or not).
     pub fn with_allow_software(mut self, allow: bool) -> Self {
         self.allow_software = allow;
         self
@@ -119,7 +126,9 @@ impl DeviceOptions {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SelectedDevice {
+    /// The burn device that tensors live on.
     pub device: Device,
+    /// The backend that runs the network.
     pub backend: Backend,
     /// The adapter's name (GPU model, or "CPU" for the CPU backends).
     pub adapter: String,
@@ -129,12 +138,16 @@ pub struct SelectedDevice {
     pub requested: DevicePreference,
 }
 
-/// The serialisable part of [`SelectedDevice`] (as written to run.json).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// The serialisable part of [`SelectedDevice`] (as written to run.json and read back by merge).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct DeviceReport {
+    /// The backend's name (`flex`, `ndarray`, `wgpu` or `vulkan`).
     pub backend: String,
+    /// The adapter's name (GPU model, or the CPU and its threads).
     pub adapter: String,
+    /// Why the preferred device was not used, where it was not.
     pub fallback_reason: Option<String>,
+    /// What was asked for (e.g. `auto`).
     pub requested: String,
 }
 
@@ -216,19 +229,64 @@ fn wgpu_outcome(vulkan: bool) -> std::result::Result<WgpuOutcome, String> {
 }
 
 /// Whether wgpu has a GPU adapter (lavapipe, llvmpipe and other software renderers do not
-/// count), asked without opening a device; a driver that panics while being asked counts as none.
+/// count), asked without opening a device; a driver that panics while being asked counts as
+/// none. Asked once per process.
+///
+/// On Linux the Vulkan loader is asked directly, through an instance without window-system
+/// extensions ([`crate::vulkan_probe`]): wgpu's instance would make Mesa's device-select layer
+/// print "error: XDG_RUNTIME_DIR is invalid or not set" on every headless machine. Elsewhere
+/// wgpu is asked on the native GPU APIs (Vulkan, Metal, DX12). wgpu's OpenGL is not asked
+/// either way (its EGL probe connects to a display too): a GPU reachable only through OpenGL
+/// stays usable with `--device wgpu`.
 fn hardware_adapter_exists() -> bool {
-    use cubecl_runtime::runtime::Runtime;
-    std::panic::catch_unwind(cubecl_wgpu::WgpuRuntime::<cubecl_wgpu::AutoCompiler>::is_available)
-        .unwrap_or(false)
+    static ANSWER: OnceLock<bool> = OnceLock::new();
+    *ANSWER.get_or_init(|| std::panic::catch_unwind(probe_native_apis).unwrap_or(false))
+}
+
+#[cfg(target_os = "linux")]
+fn probe_native_apis() -> bool {
+    crate::vulkan_probe::hardware_gpu_exists(|kind, name| {
+        kind == ash::vk::PhysicalDeviceType::CPU || software_name(name)
+    })
+    .unwrap_or(false)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn probe_native_apis() -> bool {
+    let backends = wgpu::Backends::VULKAN | wgpu::Backends::METAL | wgpu::Backends::DX12;
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+        backends,
+        ..wgpu::InstanceDescriptor::new_without_display_handle()
+    });
+    ready(instance.enumerate_adapters(backends))
+        .unwrap_or_default()
+        .iter()
+        .any(|a| !is_software(&a.get_info()))
+}
+
+/// The output of a future that native wgpu completes at once (adapter enumeration); `None`
+/// if it is still pending after a second.
+#[cfg(not(target_os = "linux"))]
+fn ready<F: std::future::Future>(f: F) -> Option<F::Output> {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..1000 {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return Some(v);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    None
 }
 
 fn is_software(info: &wgpu::AdapterInfo) -> bool {
-    let name = info.name.to_ascii_lowercase();
-    info.device_type == wgpu::DeviceType::Cpu
-        || name.contains("llvmpipe")
-        || name.contains("lavapipe")
-        || name.contains("swiftshader")
+    info.device_type == wgpu::DeviceType::Cpu || software_name(&info.name)
+}
+
+/// Software renderers by name, for drivers that do not report themselves as CPU devices.
+fn software_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.contains("llvmpipe") || name.contains("lavapipe") || name.contains("swiftshader")
 }
 
 fn describe(info: &wgpu::AdapterInfo) -> String {

@@ -18,18 +18,30 @@
 pub mod augment;
 pub mod device;
 mod error;
+mod io;
 pub mod model;
+// The native CPU path's kernels write disjoint column ranges of one output from several threads
+// through a raw pointer; the module states each unsafe block's contract.
+#[allow(unsafe_code)]
 mod native;
 pub mod net;
+mod rng;
+mod sample;
 pub mod train;
+// Loads the Vulkan loader and asks it for physical devices (FFI); each unsafe call states its
+// contract. See hardware_adapter_exists in device.rs for why wgpu is not asked instead.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+mod vulkan_probe;
 
 pub use augment::Augment;
 pub use device::{
     Backend, DeviceOptions, DevicePreference, DeviceReport, SelectedDevice, select_device,
 };
 pub use error::{Error, Result};
-pub use model::{FINDINGS, Model, ModelConfig, Prediction, PreprocessParams, random_batch};
+pub use model::{FINDINGS, Model, ModelConfig, Prediction, random_batch};
 pub use net::{Net, NetConfig, NetOutput};
+pub use radscreen_imaging::preprocess::Preprocess;
 pub use train::{
     EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,
 };

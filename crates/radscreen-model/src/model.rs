@@ -12,27 +12,20 @@ use ndarray::{Array3, ArrayView4};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use radscreen_imaging::preprocess::Preprocess;
+
 use crate::error::{Error, Result};
+use crate::io::{read_f32, write_atomic};
 use crate::native::NativeNet;
 use crate::net::{Net, NetConfig};
 
 /// File names inside a model directory.
 pub const WEIGHTS_FILE: &str = "model.safetensors";
+/// The model's configuration, [`ModelConfig`] as JSON.
 pub const CONFIG_FILE: &str = "config.json";
 
 /// The findings the default network scores, in output order.
 pub const FINDINGS: [&str; 2] = ["tumor", "fracture"];
-
-/// Preprocessing parameters the model was trained with (radscreen-imaging's `Preprocess`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PreprocessParams {
-    /// Side of the square input in pixels.
-    pub size: usize,
-    /// CT windows as (center, width) in HU, one per channel.
-    pub ct_windows: [(f32, f32); 3],
-    /// MR normalisation percentiles (low, high).
-    pub mr_percentiles: (f32, f32),
-}
 
 /// config.json: everything but the weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,8 +37,10 @@ pub struct ModelConfig {
     pub id: String,
     /// Output names in order.
     pub findings: Vec<String>,
+    /// The network's architecture.
     pub net: NetConfig,
-    pub preprocess: PreprocessParams,
+    /// How images are prepared for this model (radscreen-imaging's preprocessing).
+    pub preprocess: Preprocess,
     /// Per-finding decision thresholds on the probability (chosen on the validation split).
     pub thresholds: BTreeMap<String, f64>,
     /// Free-form training provenance (data, seed, epochs, validation metrics).
@@ -55,7 +50,7 @@ pub struct ModelConfig {
 
 impl ModelConfig {
     /// A new configuration for an untrained network.
-    pub fn new(id: impl Into<String>, net: NetConfig, preprocess: PreprocessParams) -> Self {
+    pub fn new(id: impl Into<String>, net: NetConfig, preprocess: Preprocess) -> Self {
         let findings: Vec<String> = FINDINGS.iter().map(|s| s.to_string()).collect();
         ModelConfig {
             format: 1,
@@ -176,15 +171,15 @@ impl Model {
         device: &Device,
     ) -> Result<Self> {
         let config: ModelConfig =
-            serde_json::from_str(config).map_err(|e| Error::invalid_model(cpath, e))?;
+            serde_json::from_str(config).map_err(|e| Error::json(cpath, e))?;
         config.validate(cpath)?;
-        let sha256 = hex(&Sha256::digest(&weights));
+        let sha256 = hex::encode(Sha256::digest(&weights));
         let weight_bytes = weights.len();
         let mut net = config.net.init(device, 0);
         let mut store = SafetensorsStore::from_bytes(Some(weights));
         let applied = net
             .load_from(&mut store)
-            .map_err(|e| Error::invalid_model(wpath, e))?;
+            .map_err(|e| Error::weights(wpath, e))?;
         if !applied.errors.is_empty() || !applied.missing.is_empty() {
             return Err(Error::invalid_model(
                 wpath,
@@ -220,18 +215,17 @@ impl Model {
         let mut store = SafetensorsStore::from_bytes(None);
         self.net
             .save_into(&mut store)
-            .map_err(|e| Error::invalid_model(&wpath, e))?;
-        let bytes = store
-            .get_bytes()
-            .map_err(|e| Error::invalid_model(&wpath, e))?;
+            .map_err(|e| Error::weights(&wpath, e))?;
+        let bytes = store.get_bytes().map_err(|e| Error::weights(&wpath, e))?;
         let bytes = canonical_safetensors(bytes).map_err(|e| Error::invalid_model(&wpath, e))?;
         write_atomic(&wpath, &bytes)?;
         let cpath = dir.join(CONFIG_FILE);
-        let json = serde_json::to_string_pretty(&self.config)
-            .map_err(|e| Error::invalid_model(&cpath, e))?;
+        let json =
+            serde_json::to_string_pretty(&self.config).map_err(|e| Error::json(&cpath, e))?;
         write_atomic(&cpath, json.as_bytes())
     }
 
+    /// The model's configuration (config.json).
     pub fn config(&self) -> &ModelConfig {
         &self.config
     }
@@ -246,6 +240,7 @@ impl Model {
     pub fn weight_bytes(&self) -> usize {
         self.weight_bytes
     }
+    /// The device the model's tensors live on.
     pub fn device(&self) -> &Device {
         &self.device
     }
@@ -377,25 +372,6 @@ fn native_prediction(
         anomaly,
         cam,
     }
-}
-
-/// Reads a float tensor back as f32 (whatever the device's float type).
-pub(crate) fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
-    t.try_into_data_as::<f32>()
-        .map_err(|e| Error::Backend(format!("{e:?}")))?
-        .try_to_vec::<f32>()
-        .map_err(|e| Error::Backend(format!("{e:?}")))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Writes through a temporary file and a rename, so a crash never leaves half a file.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 /// Rewrites a safetensors header with its keys sorted: burn writes the `__metadata__` map in

@@ -16,7 +16,7 @@ use ndarray::{Array2, ArrayView4, Axis};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::model::read_f32;
+use crate::io::read_f32;
 use crate::net::Net;
 
 /// A convolution with its BatchNorm folded in: `y = W · im2col(x) + b`.

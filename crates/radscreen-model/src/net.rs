@@ -3,7 +3,7 @@
 //! log-sum-exp pooling of that map (a smooth maximum: one small lesion is enough to flag an
 //! image, which plain average pooling would dilute).
 
-use crate::augment::Rng;
+use crate::rng::Rng;
 use burn::module::Param;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};

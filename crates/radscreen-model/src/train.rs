@@ -17,46 +17,35 @@ use ndarray::{Array3, Array4, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::augment::{Augment, Rng};
+use crate::augment::Augment;
 use crate::device::SelectedDevice;
 use crate::error::{Error, Result};
-use crate::model::{Model, ModelConfig, PreprocessParams, read_f32, write_atomic};
+use crate::io::{read_f32, write_atomic};
+use crate::model::{Model, ModelConfig};
 use crate::net::{Net, NetConfig};
-
-/// A lesion's position in model-input pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrainLesion {
-    /// Index into the model's findings.
-    pub finding: usize,
-    pub row: f32,
-    pub col: f32,
-    pub radius: f32,
-}
-
-/// One preprocessed training image.
-#[derive(Debug, Clone)]
-pub struct TrainSample {
-    /// `[channels, size, size]`.
-    pub input: Array3<f32>,
-    /// Per finding: present.
-    pub labels: Vec<bool>,
-    /// Lesion positions, where known (`None`: only image labels are known).
-    pub lesions: Option<Vec<TrainLesion>>,
-}
+use crate::rng::Rng;
+pub use crate::sample::{TrainLesion, TrainSample};
+use radscreen_imaging::preprocess::Preprocess;
 
 /// Training hyper-parameters, validated before training starts.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TrainOptions {
+    /// Most epochs to train.
     pub epochs: usize,
+    /// Images per training step.
     pub batch_size: usize,
+    /// Adam's peak learning rate (cosine-decayed over the epochs).
     pub learning_rate: f64,
+    /// Seed of the sampling order and augmentation.
     pub seed: u64,
     /// Epochs without a better validation score before stopping.
     pub patience: usize,
+    /// How strongly to augment training images.
     pub augment: Augment,
     /// Weight of the dense activation-map loss.
     pub dense_weight: f32,
+    /// The network's architecture.
     pub net: NetConfig,
     /// The model's name in config.json.
     pub id: String,
@@ -82,41 +71,51 @@ impl Default for TrainOptions {
 }
 
 impl TrainOptions {
+    /// The defaults: 14 epochs, batches of 16, learning rate 2e-3, patience 4.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets the network's architecture.
     pub fn with_net(mut self, net: NetConfig) -> Self {
         self.net = net;
         self
     }
+    /// Sets the most epochs to train.
     pub fn with_epochs(mut self, epochs: usize) -> Self {
         self.epochs = epochs;
         self
     }
+    /// Sets the images per training step.
     pub fn with_batch_size(mut self, b: usize) -> Self {
         self.batch_size = b;
         self
     }
+    /// Sets the peak learning rate.
     pub fn with_learning_rate(mut self, lr: f64) -> Self {
         self.learning_rate = lr;
         self
     }
+    /// Sets the seed.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
+    /// Sets the epochs without improvement before stopping.
     pub fn with_patience(mut self, p: usize) -> Self {
         self.patience = p;
         self
     }
+    /// Sets the augmentation.
     pub fn with_augment(mut self, a: Augment) -> Self {
         self.augment = a;
         self
     }
+    /// Sets the model's name in config.json.
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
         self.id = id.into();
         self
     }
+    /// Continues from OUT/checkpoint (or starts afresh).
     pub fn with_resume(mut self, resume: bool) -> Self {
         self.resume = resume;
         self
@@ -145,18 +144,25 @@ impl TrainOptions {
 /// Validation results of one epoch, per finding (order of the model's findings).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EpochLog {
+    /// The epoch, from 1.
     pub epoch: usize,
+    /// Learning rate used in the epoch.
     pub learning_rate: f64,
+    /// Mean training loss (image plus dense) over the epoch's steps.
     pub train_loss: f64,
+    /// Mean image-level cross-entropy on the validation split.
     pub val_loss: f64,
     /// Sensitivity at probability 0.5.
     pub sensitivity: Vec<Option<f64>>,
     /// Precision at probability 0.5.
     pub precision: Vec<Option<f64>>,
+    /// Area under the ROC curve; `None` without both classes.
     pub auroc: Vec<Option<f64>>,
+    /// Average precision; `None` without positives.
     pub average_precision: Vec<Option<f64>>,
     /// Mean average precision: the early-stopping score.
     pub score: f64,
+    /// Wall time of the epoch (training and validation), in seconds.
     pub seconds: f64,
 }
 
@@ -166,9 +172,13 @@ pub struct EpochLog {
 pub enum TrainEvent {
     /// A batch finished.
     Step {
+        /// The epoch, from 1.
         epoch: usize,
+        /// The step within the epoch, from 1.
         step: usize,
+        /// Steps in the epoch.
         steps: usize,
+        /// Mean training loss over the epoch's steps so far.
         loss: f64,
     },
     /// An epoch finished and was validated.
@@ -191,9 +201,13 @@ struct State {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TrainSummary {
+    /// The trained model (the best epoch's weights), as saved to `out`.
     pub model: Model,
+    /// Validation results of every epoch run.
     pub log: Vec<EpochLog>,
+    /// The epoch whose weights were kept, from 1.
     pub best_epoch: usize,
+    /// Whether early stopping ended training before the last epoch.
     pub stopped_early: bool,
 }
 
@@ -209,7 +223,7 @@ const DENSE_POS_WEIGHT: f32 = 20.0;
 pub fn train(
     train: &[TrainSample],
     val: &[TrainSample],
-    preprocess: PreprocessParams,
+    preprocess: Preprocess,
     provenance: serde_json::Value,
     out: &Path,
     opts: &TrainOptions,
@@ -270,9 +284,11 @@ pub fn train(
             let loss = image_loss + dense_loss.mul_scalar(opts.dense_weight);
             let loss_value = read_f32(loss.clone())?[0] as f64;
             if !loss_value.is_finite() {
-                return Err(Error::Backend(format!(
-                    "training diverged at epoch {epoch}, step {step} (loss {loss_value})"
-                )));
+                return Err(Error::Diverged {
+                    epoch,
+                    step,
+                    loss: loss_value,
+                });
             }
             loss_sum += loss_value;
             let grads = GradientsParams::from_grads(loss.backward(), &net);
@@ -349,12 +365,7 @@ pub fn train(
     })
 }
 
-fn check_samples(
-    s: &[TrainSample],
-    what: &str,
-    net: &NetConfig,
-    p: &PreprocessParams,
-) -> Result<()> {
+fn check_samples(s: &[TrainSample], what: &str, net: &NetConfig, p: &Preprocess) -> Result<()> {
     if s.is_empty() {
         return Err(Error::InvalidInput(format!("no {what} images")));
     }
@@ -606,27 +617,22 @@ fn save_checkpoint(
     state: &State,
     best: Option<&Net>,
 ) -> Result<()> {
+    // Every checkpoint file is written whole (write_atomic), so a crash mid-save leaves the
+    // previous checkpoint readable.
     let save = |name: &str, r: ModuleRecord| {
         let p = record_path(dir, name);
-        let tmp = dir.join(format!("{name}.tmp.bpk"));
-        let _ = std::fs::remove_file(&tmp);
-        r.save(&tmp)
-            .map_err(|e| Error::invalid_model(&tmp, format!("{e:?}")))?;
-        std::fs::rename(&tmp, &p).map_err(|e| Error::io(&p, e))
+        let bytes = r.into_bytes().map_err(|e| Error::record(&p, e))?;
+        write_atomic(&p, &bytes)
     };
     save("net", net.clone().into_record())?;
     if let Some(b) = best {
         save("best", b.clone().into_record())?;
     }
     let op = record_path(dir, "optim");
-    let tmp = dir.join("optim.tmp.bpk");
-    let _ = std::fs::remove_file(&tmp);
-    optim
-        .save(&tmp)
-        .map_err(|e| Error::invalid_model(&tmp, format!("{e:?}")))?;
-    std::fs::rename(&tmp, &op).map_err(|e| Error::io(&op, e))?;
+    let bytes = optim.into_bytes().map_err(|e| Error::record(&op, e))?;
+    write_atomic(&op, &bytes)?;
     let sp = dir.join("state.json");
-    let json = serde_json::to_string_pretty(state).map_err(|e| Error::invalid_model(&sp, e))?;
+    let json = serde_json::to_string_pretty(state).map_err(|e| Error::json(&sp, e))?;
     write_atomic(&sp, json.as_bytes())
 }
 
@@ -641,27 +647,28 @@ fn load_checkpoint(
 ) -> Result<Loaded> {
     let sp = dir.join("state.json");
     let text = std::fs::read_to_string(&sp).map_err(|e| Error::io(&sp, e))?;
-    let state: State = serde_json::from_str(&text).map_err(|e| Error::invalid_model(&sp, e))?;
+    let state: State = serde_json::from_str(&text).map_err(|e| Error::json(&sp, e))?;
     let load = |name: &str| -> Result<Net> {
         let p = record_path(dir, name);
-        let r = ModuleRecord::load(&p).map_err(|e| Error::invalid_model(&p, format!("{e:?}")))?;
+        let r = ModuleRecord::load(&p).map_err(|e| Error::record(&p, e))?;
         config
             .init(device, 0)
             .try_load_record(r)
-            .map_err(|e| Error::invalid_model(&p, format!("{e:?}")))
+            .map_err(|e| Error::record(&p, e))
     };
     let net = load("net")?;
     let best = load("best")?.valid();
-    // burn stages restored optimizer state on its default device (wgpu first); without an
-    // explicit BURN_DEVICE that could try a GPU that is not there, so Adam's moments restart.
-    let optim = if std::env::var_os("BURN_DEVICE").is_some() {
+    // burn 0.22.1's ModuleOptimizer::load_record has no device parameter: it materialises the
+    // state on burn's default device (wgpu first) before the next step moves it to the
+    // parameters'. Restoring it elsewhere would open a wgpu device the run never asked for (or
+    // fail where there is none), so the moments are restored only when the training device is
+    // that default one, and restart otherwise, said in the log.
+    let optim = if *device == burn::tensor::Device::default() {
         let p = record_path(dir, "optim");
-        optim
-            .load(&p)
-            .map_err(|e| Error::invalid_model(&p, format!("{e:?}")))?
+        optim.load(&p).map_err(|e| Error::record(&p, e))?
     } else {
         on_event(&TrainEvent::Note(
-            "BURN_DEVICE is not set: Adam's moment estimates restart from zero".into(),
+            "Adam's moment estimates restart from zero: burn restores optimizer state only on its default device".into(),
         ));
         optim
     };

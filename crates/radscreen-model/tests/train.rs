@@ -3,18 +3,17 @@
 
 use ndarray::Array3;
 use radscreen_model::{
-    Augment, DeviceOptions, DevicePreference, Model, PreprocessParams, TrainEvent, TrainLesion,
+    Augment, DeviceOptions, DevicePreference, Model, Preprocess, TrainEvent, TrainLesion,
     TrainOptions, TrainSample, select_device, train,
 };
 
 const SIZE: usize = 32;
 
-fn params() -> PreprocessParams {
-    PreprocessParams {
-        size: SIZE,
-        ct_windows: [(40.0, 400.0), (500.0, 2000.0), (-600.0, 1500.0)],
-        mr_percentiles: (1.0, 99.0),
-    }
+fn params() -> Preprocess {
+    let mut p = Preprocess::new().with_size(SIZE);
+    p.ct_windows = [(40.0, 400.0), (500.0, 2000.0), (-600.0, 1500.0)].map(Into::into);
+    p.mr_percentiles = (1.0, 99.0);
+    p
 }
 
 /// Positive images carry a bright disc (finding 0) or a bright bar (finding 1).

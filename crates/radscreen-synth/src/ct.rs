@@ -12,12 +12,16 @@ pub const AIR: f32 = -1000.0;
 /// Body region of a CT series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Region {
+    /// Chest: lungs and ribs.
     Chest,
+    /// Upper abdomen: liver and bowel.
     Abdomen,
+    /// Head: skull and brain.
     Head,
 }
 
 impl Region {
+    /// The Body Part Examined value (e.g. `CHEST`).
     pub fn body_part(self) -> &'static str {
         match self {
             Self::Chest => "CHEST",
@@ -49,10 +53,13 @@ pub struct CtFracture {
 /// Everything fixed for one CT series; slices are rendered from it independently.
 #[derive(Clone, Debug)]
 pub struct CtSeries {
+    /// The body region.
     pub region: Region,
-    /// Field of view (mm) and slice thickness (mm).
+    /// Field of view, in mm.
     pub fov_mm: f32,
+    /// Slice thickness, in mm.
     pub thickness_mm: f32,
+    /// Image side, in pixels.
     pub size: usize,
     body: (f32, f32),
     fat_mm: f32,
@@ -61,11 +68,14 @@ pub struct CtSeries {
     vessels: Vec<[f32; 5]>,
     bowel: Vec<[f32; 4]>,
     contrast_enhanced: bool,
+    /// The tumour, if the series has one.
     pub tumor: Option<Tumor>,
+    /// The fracture, if the series has one.
     pub fracture: Option<CtFracture>,
 }
 
 impl CtSeries {
+    /// Pixel spacing, in mm.
     pub fn spacing(&self) -> f32 {
         self.fov_mm / self.size as f32
     }

@@ -6,7 +6,6 @@ use std::path::Path;
 use dicom_core::value::{DataSetSequence, PixelFragmentSequence};
 use dicom_core::{DataElement, PrimitiveValue, Tag, VR};
 use dicom_dictionary_std::{tags, uids};
-use dicom_encoding::adapters::EncodeOptions;
 use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
 
 use crate::error::{Error, Result};
@@ -336,6 +335,14 @@ pub fn encode(h: &Header<'_>, pixels: &[u16], syntax: Syntax, path: &Path) -> Re
         s => s,
     };
     match ts {
+        Syntax::JpegLs => {
+            let frag = jpeg_ls(h, pixels, path)?;
+            o.0.put(DataElement::new(
+                tags::PIXEL_DATA,
+                VR::OB,
+                PixelFragmentSequence::new(Vec::<u32>::new(), vec![frag]),
+            ));
+        }
         Syntax::Rle => {
             let frag = rle::encode_u16(pixels, h.rows, h.cols);
             o.0.put(DataElement::new(
@@ -353,19 +360,12 @@ pub fn encode(h: &Header<'_>, pixels: &[u16], syntax: Syntax, path: &Path) -> Re
         }
     }
     let meta = FileMetaTableBuilder::new()
-        .transfer_syntax(if ts == Syntax::JpegLs {
-            uids::EXPLICIT_VR_LITTLE_ENDIAN
-        } else {
-            ts.uid()
-        })
+        .transfer_syntax(ts.uid())
         .implementation_class_uid(IMPLEMENTATION_CLASS_UID)
         .implementation_version_name(IMPLEMENTATION_VERSION);
-    let mut file =
+    let file =
         o.0.with_meta(meta)
             .map_err(|e| dicom_err("meta group")(Box::new(e)))?;
-    if ts == Syntax::JpegLs {
-        file = jpeg_ls(file, path)?;
-    }
     let mut out = Vec::with_capacity(pixels.len() * 2 + 4096);
     file.write_all(&mut out)
         .map_err(|e| dicom_err("write")(Box::new(e)))?;
@@ -393,25 +393,11 @@ fn code_item(value: &str, meaning: &str) -> InMemDicomObject {
     item
 }
 
-type FileObj = dicom_object::FileDicomObject<InMemDicomObject>;
-
-/// Re-encodes native pixel data as JPEG-LS Lossless with dicom-rs' CharLS adapter.
-fn jpeg_ls(mut file: FileObj, path: &Path) -> Result<FileObj> {
-    use dicom_encoding::transfer_syntax::TransferSyntaxIndex;
-    use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
-    const UID: &str = "1.2.840.10008.1.2.4.80";
-    let unsupported = || Error::UnsupportedSyntax {
-        uid: UID,
-        reason: "no JPEG-LS encoder in this build: enable radscreen-dicom's jpegls feature",
-    };
-    let ts = TransferSyntaxRegistry.get(UID).ok_or_else(unsupported)?;
-    let dicom_encoding::transfer_syntax::Codec::EncapsulatedPixelData(_, Some(writer)) = ts.codec()
-    else {
-        return Err(unsupported());
-    };
-    let mut frag = Vec::new();
-    writer
-        .encode_frame(&file, 0, EncodeOptions::new(), &mut frag)
+/// One frame as a JPEG-LS Lossless fragment, by radscreen-dicom's own encoder (even length, as
+/// fragments must be).
+fn jpeg_ls(h: &Header<'_>, pixels: &[u16], path: &Path) -> Result<Vec<u8>> {
+    let bits = u8::try_from(h.bits_stored).unwrap_or(u8::MAX);
+    let mut frag = radscreen_dicom::encode_jpegls_lossless(pixels, h.rows, h.cols, 1, bits)
         .map_err(|e| Error::Dicom {
             path: path.to_path_buf(),
             what: "JPEG-LS encoding",
@@ -420,11 +406,5 @@ fn jpeg_ls(mut file: FileObj, path: &Path) -> Result<FileObj> {
     if frag.len() % 2 == 1 {
         frag.push(0);
     }
-    file.put(DataElement::new(
-        tags::PIXEL_DATA,
-        VR::OB,
-        PixelFragmentSequence::new(Vec::<u32>::new(), vec![frag]),
-    ));
-    file.meta_mut().set_transfer_syntax(ts);
-    Ok(file)
+    Ok(frag)
 }

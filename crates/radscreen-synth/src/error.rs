@@ -8,34 +8,40 @@ use std::path::PathBuf;
 pub enum Error {
     /// An option is out of range or inconsistent; nothing was written.
     #[error("invalid option {name}: {reason}")]
-    InvalidOption { name: &'static str, reason: String },
+    InvalidOption {
+        /// The option (e.g. `modality`).
+        name: &'static str,
+        /// Why, in words.
+        reason: String,
+    },
     /// A file or folder could not be created or written.
     #[error("cannot write {path}")]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
     /// A ground-truth CSV could not be written.
     #[error("cannot write {path}")]
     Csv {
+        /// The CSV file.
         path: PathBuf,
+        /// The CSV writer's error.
         #[source]
         source: csv::Error,
     },
     /// Building or encoding the DICOM object failed.
     #[error("cannot encode DICOM file {path}: {what}")]
     Dicom {
+        /// The DICOM file being written.
         path: PathBuf,
+        /// The step that failed (e.g. "JPEG-LS encoding").
         what: &'static str,
+        /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    /// The requested transfer syntax has no encoder in this build.
-    #[error("unsupported transfer syntax {uid}: {reason}")]
-    UnsupportedSyntax {
-        uid: &'static str,
-        reason: &'static str,
     },
 }
 

@@ -27,30 +27,45 @@ const K_IMAGE: u64 = 3;
 /// The phantom behind one series.
 #[derive(Clone, Debug)]
 pub enum Phantom {
+    /// A CT series.
     Ct(CtSeries),
+    /// An MR series.
     Mr(MrSeries),
+    /// A radiograph (DX or CR).
     Xr(XrImage),
 }
 
 /// One planned series.
 #[derive(Clone, Debug)]
 pub struct SeriesPlan {
+    /// The series' number in the plan, from 0.
     pub index: usize,
+    /// Index of its patient in [`Plan::patients`].
     pub patient: usize,
+    /// The series' modality.
     pub modality: Modality,
+    /// Index of its scanner in [`SynthOptions::scanners`].
     pub scanner: usize,
+    /// Images (slices) in the series.
     pub images: usize,
+    /// Noise standard deviation, in the phantom's units (HU for CT).
     pub noise: f32,
+    /// Transfer syntax of its files (never `Mixed`).
     pub syntax: Syntax,
+    /// What its images show.
     pub phantom: Phantom,
+    /// Radiographs only: written as MONOCHROME1 (inverted values).
     pub monochrome1: bool,
+    /// Radiographs only: carries a sigmoid VOI LUT Sequence.
     pub voi_lut: bool,
 }
 
 /// The whole plan: patients and their series, in order.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// The patients, in order.
     pub patients: Vec<Patient>,
+    /// Every series, in order.
     pub series: Vec<SeriesPlan>,
 }
 
@@ -58,10 +73,15 @@ pub struct Plan {
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Summary {
+    /// Images written.
     pub images: usize,
+    /// Series written.
     pub series: usize,
+    /// Patients in the set.
     pub patients: usize,
+    /// Images showing a tumour.
     pub tumor_images: usize,
+    /// Images showing a fracture.
     pub fracture_images: usize,
 }
 

@@ -9,11 +9,14 @@ use crate::rng::Rng;
 /// The kind of finding a lesion record describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Finding {
+    /// A tumour (CT, MR, chest radiograph nodule).
     Tumor,
+    /// A bone fracture (CT, radiographs).
     Fracture,
 }
 
 impl Finding {
+    /// The finding's name in the CSVs (`tumor` or `fracture`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Tumor => "tumor",
@@ -25,9 +28,11 @@ impl Finding {
 /// One finding as it appears in one image (a row of lesions.csv).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lesion {
+    /// What the lesion is.
     pub finding: Finding,
     /// Centre in pixels (row, column), numbered from 0 at the top-left pixel's centre.
     pub row: f32,
+    /// Centre column, in pixels.
     pub col: f32,
     /// Radius of a circle covering the finding in this image, in pixels.
     pub radius_px: f32,
@@ -193,9 +198,13 @@ pub struct PhantomSpec {
     pub size: usize,
     /// Slices in the series (CT and MR; radiographs have one).
     pub slices: u32,
+    /// Whether the patient is female.
     pub female: bool,
+    /// The patient's age, in years.
     pub age: u32,
+    /// Whether the series shows a tumour.
     pub tumor: bool,
+    /// Whether the series shows a fracture.
     pub fracture: bool,
     /// Tumour diameter range, mm.
     pub size_range: (f32, f32),

@@ -10,7 +10,9 @@ use crate::rng::Rng;
 /// MR contrast weighting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Weighting {
+    /// T1-weighted: fat and white matter bright.
     T1,
+    /// T2-weighted: fluid (CSF, oedema) bright.
     T2,
 }
 
@@ -49,6 +51,7 @@ impl Weighting {
         }
     }
 
+    /// The weighting's name (`T1` or `T2`).
     pub fn name(self) -> &'static str {
         match self {
             Self::T1 => "T1",
@@ -63,23 +66,30 @@ pub const MR_UNITS_PER_HU: f32 = 2.0;
 /// Everything fixed for one MR series.
 #[derive(Clone, Debug)]
 pub struct MrSeries {
+    /// T1 or T2 contrast.
     pub weighting: Weighting,
+    /// Field of view, in mm.
     pub fov_mm: f32,
+    /// Slice thickness, in mm.
     pub thickness_mm: f32,
+    /// Image side, in pixels.
     pub size: usize,
     head: (f32, f32),
     ventricle: f32,
     gyri: [f32; 4],
     bias: [f32; 3],
+    /// The tumour, if the series has one.
     pub tumor: Option<Tumor>,
     oedema: f32,
 }
 
 impl MrSeries {
+    /// Pixel spacing, in mm.
     pub fn spacing(&self) -> f32 {
         self.fov_mm / self.size as f32
     }
 
+    /// Draws a series' anatomy and tumour.
     pub fn plan(rng: &mut Rng, spec: &crate::lesion::PhantomSpec) -> Self {
         let crate::lesion::PhantomSpec {
             size,

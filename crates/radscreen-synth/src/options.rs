@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use dicom_dictionary_std::uids;
+
 use crate::error::{Error, Result};
 
 /// The modality of a generated series (and its SOP class).
@@ -96,11 +98,11 @@ impl Syntax {
     /// The transfer syntax UID (`Mixed` has none of its own and reports Explicit VR LE).
     pub fn uid(self) -> &'static str {
         match self {
-            Self::ExplicitLe | Self::Mixed => "1.2.840.10008.1.2.1",
-            Self::ImplicitLe => "1.2.840.10008.1.2",
-            Self::Deflated => "1.2.840.10008.1.2.1.99",
-            Self::Rle => "1.2.840.10008.1.2.5",
-            Self::JpegLs => "1.2.840.10008.1.2.4.80",
+            Self::ExplicitLe | Self::Mixed => uids::EXPLICIT_VR_LITTLE_ENDIAN,
+            Self::ImplicitLe => uids::IMPLICIT_VR_LITTLE_ENDIAN,
+            Self::Deflated => uids::DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+            Self::Rle => uids::RLE_LOSSLESS,
+            Self::JpegLs => uids::JPEGLS_LOSSLESS,
         }
     }
 }
@@ -109,11 +111,11 @@ impl FromStr for Syntax {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         Ok(match s.to_ascii_lowercase().replace('_', "-").as_str() {
-            "explicit" | "explicit-le" | "1.2.840.10008.1.2.1" => Self::ExplicitLe,
-            "implicit" | "implicit-le" | "1.2.840.10008.1.2" => Self::ImplicitLe,
-            "deflate" | "deflated" | "1.2.840.10008.1.2.1.99" => Self::Deflated,
-            "rle" | "1.2.840.10008.1.2.5" => Self::Rle,
-            "jpeg-ls" | "jpegls" | "1.2.840.10008.1.2.4.80" => Self::JpegLs,
+            "explicit" | "explicit-le" | uids::EXPLICIT_VR_LITTLE_ENDIAN => Self::ExplicitLe,
+            "implicit" | "implicit-le" | uids::IMPLICIT_VR_LITTLE_ENDIAN => Self::ImplicitLe,
+            "deflate" | "deflated" | uids::DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN => Self::Deflated,
+            "rle" | uids::RLE_LOSSLESS => Self::Rle,
+            "jpeg-ls" | "jpegls" | uids::JPEGLS_LOSSLESS => Self::JpegLs,
             "mixed" => Self::Mixed,
             _ => {
                 return Err(Error::InvalidOption {
@@ -131,8 +133,11 @@ impl FromStr for Syntax {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Scanner {
+    /// The modality it images.
     pub modality: Modality,
+    /// Manufacturer, as written to the files.
     pub manufacturer: String,
+    /// Model name, as written to the files.
     pub model: String,
     /// Relative frequency among scanners of the same modality.
     pub weight: f64,
@@ -141,6 +146,7 @@ pub struct Scanner {
 }
 
 impl Scanner {
+    /// A scanner of `modality` with relative frequency `weight` and noise multiplier `noise`.
     pub fn new(
         modality: Modality,
         manufacturer: &str,
@@ -219,11 +225,13 @@ impl FromStr for Subgroup {
 pub struct SynthOptions {
     /// Number of images (frames) to write.
     pub count: usize,
+    /// Seed of every random choice: the same seed gives the same bytes.
     pub seed: u64,
     /// Modalities to draw series from (in equal shares).
     pub modalities: Vec<Modality>,
     /// Rows and columns of every image.
     pub size: usize,
+    /// Transfer syntax of the files written.
     pub syntax: Syntax,
     /// Probability that a series carries a tumour.
     pub tumor_rate: f32,
@@ -237,12 +245,15 @@ pub struct SynthOptions {
     pub dose: f32,
     /// Slices per CT or MR series (inclusive range).
     pub slices: (u32, u32),
+    /// Fraction of patients who are female, 0..1.
     pub female_fraction: f64,
     /// Patient age range in years (inclusive, uniform).
     pub age_range: (u32, u32),
+    /// The scanners that series are drawn from.
     pub scanners: Vec<Scanner>,
     /// A subgroup whose images get `harder_noise` times more noise.
     pub harder: Option<Subgroup>,
+    /// Noise multiplier for the `harder` subgroup.
     pub harder_noise: f32,
     /// Train/val fractions; the rest is test. Assigned per patient.
     pub split: (f64, f64),
@@ -286,6 +297,7 @@ macro_rules! setter {
 }
 
 impl SynthOptions {
+    /// The defaults: 16 images across CT, MR, DX and CR, seed 0, 256 px, Explicit VR LE.
     pub fn new() -> Self {
         Self::default()
     }

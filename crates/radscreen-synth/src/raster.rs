@@ -15,8 +15,11 @@ pub enum Paint {
 /// A row-major `[rows, cols]` image of `f32` values.
 #[derive(Clone, Debug)]
 pub struct Canvas {
+    /// Height, in pixels.
     pub rows: usize,
+    /// Width, in pixels.
     pub cols: usize,
+    /// The values, row by row.
     pub px: Vec<f32>,
 }
 
@@ -69,6 +72,7 @@ impl Ellipse {
 }
 
 impl Canvas {
+    /// A `rows x cols` canvas filled with `value`.
     pub fn new(rows: usize, cols: usize, value: f32) -> Self {
         Self {
             rows,
@@ -77,6 +81,7 @@ impl Canvas {
         }
     }
 
+    /// The value at row `r`, column `c`.
     #[inline]
     pub fn get(&self, r: usize, c: usize) -> f32 {
         self.px[r * self.cols + c]

@@ -5,6 +5,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng as _, SeedableRng};
 
 /// A seeded random source with the few distributions the phantoms need.
+#[derive(Debug)]
 pub struct Rng {
     inner: ChaCha8Rng,
     spare: Option<f32>,
@@ -33,6 +34,7 @@ impl Rng {
         }
     }
 
+    /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.inner.next_u64()
     }

@@ -9,12 +9,16 @@ use crate::rng::Rng;
 /// Radiograph body part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
+    /// Chest PA.
     Chest,
+    /// A forearm or leg.
     LongBone,
+    /// Hand.
     Hand,
 }
 
 impl Part {
+    /// The Body Part Examined value (e.g. `CHEST`).
     pub fn body_part(self) -> &'static str {
         match self {
             Self::Chest => "CHEST",
@@ -72,8 +76,11 @@ const MU_MARROW: f32 = 0.012;
 /// Everything fixed for one radiograph.
 #[derive(Clone, Debug)]
 pub struct XrImage {
+    /// The body part.
     pub part: Part,
+    /// Field of view, in mm.
     pub fov_mm: f32,
+    /// Image side, in pixels.
     pub size: usize,
     soft: Vec<(Ellipse, f32)>,
     bones: Vec<Bone>,
@@ -82,10 +89,12 @@ pub struct XrImage {
 }
 
 impl XrImage {
+    /// Pixel spacing, in mm.
     pub fn spacing(&self) -> f32 {
         self.fov_mm / self.size as f32
     }
 
+    /// Draws a radiograph's anatomy and findings.
     pub fn plan(rng: &mut Rng, spec: &crate::lesion::PhantomSpec) -> Self {
         let crate::lesion::PhantomSpec {
             size,

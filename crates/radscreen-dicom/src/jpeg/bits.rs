@@ -1,6 +1,8 @@
 //! The entropy-coded segment as a bit stream (T.81 F.2.2.5): MSB first, FF00 unstuffed,
 //! stopping at the first marker.
 
+use crate::CodecError;
+
 /// Bits of one scan's entropy-coded data.
 ///
 /// Past a marker or the end of the data the reader supplies zero bits, as libjpeg does, so
@@ -150,17 +152,23 @@ impl<'a> Bits<'a> {
 
     /// Reads the restart marker RSTn (`n` = 0..=7) that must come next, and starts the next
     /// interval byte-aligned with an empty buffer.
-    pub fn restart(&mut self, n: u8) -> Result<(), String> {
+    pub fn restart(&mut self, n: u8) -> Result<(), CodecError> {
         if self.overrun() {
-            return Err("entropy-coded data ends early (truncated)".into());
+            return Err(CodecError::Truncated);
         }
         let at = self.marker_pos();
         match self.data.get(at..at + 2) {
             Some([0xFF, m]) if *m == 0xD0 + n => {}
             Some([0xFF, m]) => {
-                return Err(format!("found marker FF{m:02X} where RST{n} was expected"));
+                return Err(CodecError::corrupt(format!(
+                    "found marker FF{m:02X} where RST{n} was expected"
+                )));
             }
-            _ => return Err(format!("data ends where RST{n} was expected")),
+            _ => {
+                return Err(CodecError::corrupt(format!(
+                    "data ends where RST{n} was expected"
+                )));
+            }
         }
         self.pos = at + 2;
         self.buf = 0;
@@ -172,9 +180,9 @@ impl<'a> Bits<'a> {
 
     /// Ends the scan: errors if it ran past its data, else returns the offset of the
     /// marker that follows it.
-    pub fn finish(mut self) -> Result<usize, String> {
+    pub fn finish(mut self) -> Result<usize, CodecError> {
         if self.overrun() {
-            return Err("entropy-coded data ends early (truncated)".into());
+            return Err(CodecError::Truncated);
         }
         Ok(self.marker_pos())
     }

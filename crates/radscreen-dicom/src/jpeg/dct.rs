@@ -7,6 +7,7 @@ use super::huffman::{Huffman, extend};
 use super::idct::idct_islow;
 use super::markers::{Frame, Scan, Tables};
 use super::upsample::Source;
+use crate::CodecError;
 
 /// Zigzag index to natural (row-major) index (Figure A.6).
 const ZIGZAG: [usize; 64] = [
@@ -60,15 +61,16 @@ pub(super) fn decode_scan(
     tables: &Tables,
     data: &[u8],
     planes: &mut [Plane],
-) -> Result<usize, String> {
+) -> Result<usize, CodecError> {
     let mut comps = Vec::with_capacity(scan.components.len());
     for sc in &scan.components {
         let fc = &frame.components[sc.index];
         let (Some(dc), Some(ac)) = (tables.dc[sc.dc].as_ref(), tables.ac[sc.ac].as_ref()) else {
-            return Err("scan uses an undefined Huffman table".into());
+            return Err(CodecError::corrupt("scan uses an undefined Huffman table"));
         };
-        let quant = tables.quant[usize::from(fc.tq)]
-            .ok_or_else(|| format!("quantisation table {} is not defined", fc.tq))?;
+        let quant = tables.quant[usize::from(fc.tq)].ok_or_else(|| {
+            CodecError::corrupt(format!("quantisation table {} is not defined", fc.tq))
+        })?;
         comps.push(Comp {
             plane: sc.index,
             h: usize::from(fc.h),
@@ -99,9 +101,9 @@ pub(super) fn decode_scan(
     let mut coef = [0i32; 64];
     for my in 0..mcus_y {
         if bits.overrun() {
-            return Err(format!(
+            return Err(CodecError::corrupt(format!(
                 "entropy-coded data ends early, in MCU row {my} (truncated)"
-            ));
+            )));
         }
         for mx in 0..mcus_x {
             let m = my * mcus_x + mx;
@@ -132,15 +134,18 @@ pub(super) fn decode_scan(
 }
 
 /// Decodes one block's coefficients (F.2.2.1, F.2.2.2), dequantised, in natural order.
-fn decode_block(bits: &mut Bits, c: &mut Comp, coef: &mut [i32; 64]) -> Result<(), String> {
+fn decode_block(bits: &mut Bits, c: &mut Comp, coef: &mut [i32; 64]) -> Result<(), CodecError> {
     coef.fill(0);
     let dequant = |v: i32, q: u16| (i64::from(v) * i64::from(q)).clamp(-(1 << 30), 1 << 30) as i32;
     if bits.count() < 32 {
         bits.refill();
     }
-    let s = u32::from(c.dc.decode(bits).ok_or("invalid Huffman code")?);
+    let s = u32::from(
+        c.dc.decode(bits)
+            .ok_or(CodecError::corrupt("invalid Huffman code"))?,
+    );
     if s > 16 {
-        return Err(format!("DC difference category {s}"));
+        return Err(CodecError::corrupt(format!("DC difference category {s}")));
     }
     c.pred = c.pred.wrapping_add(extend(bits.take(s), s));
     coef[0] = dequant(c.pred, c.quant[0]);
@@ -149,7 +154,9 @@ fn decode_block(bits: &mut Bits, c: &mut Comp, coef: &mut [i32; 64]) -> Result<(
         if bits.count() < 32 {
             bits.refill();
         }
-        let rs = c.ac.decode(bits).ok_or("invalid Huffman code")?;
+        let rs =
+            c.ac.decode(bits)
+                .ok_or(CodecError::corrupt("invalid Huffman code"))?;
         let (r, s) = (usize::from(rs >> 4), u32::from(rs & 15));
         if s == 0 {
             if r != 15 {
@@ -160,7 +167,9 @@ fn decode_block(bits: &mut Bits, c: &mut Comp, coef: &mut [i32; 64]) -> Result<(
         }
         k += r;
         if k > 63 {
-            return Err("AC coefficient run past the end of the block".into());
+            return Err(CodecError::corrupt(
+                "AC coefficient run past the end of the block",
+            ));
         }
         coef[ZIGZAG[k]] = dequant(extend(bits.take(s), s), c.quant[k]);
         k += 1;

@@ -3,6 +3,7 @@
 //! canonical-code comparison of F.2.2.3.
 
 use super::bits::Bits;
+use crate::CodecError;
 
 /// Bits looked up at once: codes of up to this length decode in one table read.
 pub(super) const FAST_BITS: u32 = 9;
@@ -24,7 +25,7 @@ pub(super) struct Huffman {
 
 impl Huffman {
     /// Builds a table from a DHT's 16 code counts and its symbols (C.2).
-    pub fn new(counts: &[u8; 16], symbols: &[u8]) -> Result<Self, String> {
+    pub fn new(counts: &[u8; 16], symbols: &[u8]) -> Result<Self, CodecError> {
         let mut t = Huffman {
             fast: [0; 1 << FAST_BITS],
             maxcode: [0; 17],
@@ -41,7 +42,7 @@ impl Huffman {
             for _ in 0..counts[l as usize - 1] {
                 // Codes of length l are below 2^l, else the counts over-fill the tree.
                 if code >= 1 << l || k >= t.len {
-                    return Err("Huffman table has more codes than fit".into());
+                    return Err(CodecError::corrupt("Huffman table has more codes than fit"));
                 }
                 if l <= FAST_BITS {
                     let base = (code << (FAST_BITS - l)) as usize;

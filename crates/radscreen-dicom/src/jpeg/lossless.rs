@@ -8,6 +8,7 @@
 use super::bits::Bits;
 use super::huffman::{Huffman, extend};
 use super::markers::{Frame, Scan, Tables};
+use crate::CodecError;
 
 /// Decodes one scan into `out`, which holds the interleaved samples of every frame
 /// component (a scan writes only its own components); returns the bytes of `data` it used.
@@ -17,7 +18,7 @@ pub(super) fn decode_scan(
     tables: &Tables,
     data: &[u8],
     out: &mut [u16],
-) -> Result<usize, String> {
+) -> Result<usize, CodecError> {
     let width = usize::from(frame.width);
     let height = usize::from(frame.height);
     let nf = frame.components.len();
@@ -25,15 +26,19 @@ pub(super) fn decode_scan(
     // With H = V = 1 everywhere, an MCU is one sample of each scan component and every
     // component has the frame's size; a single component's factors do not matter.
     if nf > 1 && frame.components.iter().any(|c| c.h != 1 || c.v != 1) {
-        return Err("subsampled lossless JPEG is not supported".into());
+        return Err(CodecError::Unsupported {
+            what: "subsampled lossless JPEG",
+        });
     }
     let (precision, pt) = (u32::from(frame.precision), u32::from(scan.al));
     if pt >= precision {
-        return Err(format!("point transform {pt} with precision {precision}"));
+        return Err(CodecError::corrupt(format!(
+            "point transform {pt} with precision {precision}"
+        )));
     }
     let row_len = width * nf;
     if out.len() != row_len * height {
-        return Err("lossless output size mismatch".into());
+        return Err(CodecError::corrupt("lossless output size mismatch"));
     }
     let huff = scan
         .components
@@ -41,7 +46,7 @@ pub(super) fn decode_scan(
         .map(|c| tables.dc[c.dc].as_ref())
         .map(|t| t.map(DiffTable::new))
         .collect::<Option<Vec<DiffTable>>>()
-        .ok_or("scan uses an undefined Huffman table")?;
+        .ok_or(CodecError::corrupt("scan uses an undefined Huffman table"))?;
     let row = Row {
         width,
         nf,
@@ -83,9 +88,9 @@ pub(super) fn decode_scan(
         }
         // Stop at the first row that read past the data rather than decode zeros.
         if bits.overrun() {
-            return Err(format!(
+            return Err(CodecError::corrupt(format!(
                 "entropy-coded data ends early, in row {y} (truncated)"
-            ));
+            )));
         }
         let (done, rest) = out.split_at_mut(y * row_len);
         let prev = done
@@ -145,7 +150,7 @@ impl<'t> DiffTable<'t> {
     /// One difference (H.1.2.2): category SSSS by Huffman, then SSSS bits; 16 means 32768
     /// with no extra bits.
     #[inline(always)]
-    fn diff(&self, bits: &mut Bits) -> Result<i32, String> {
+    fn diff(&self, bits: &mut Bits) -> Result<i32, CodecError> {
         if bits.count() < 32 {
             bits.refill();
         }
@@ -158,7 +163,7 @@ impl<'t> DiffTable<'t> {
     }
 
     #[inline(never)]
-    fn diff_slow(&self, bits: &mut Bits) -> Result<i32, String> {
+    fn diff_slow(&self, bits: &mut Bits) -> Result<i32, CodecError> {
         match self.huff.decode(bits) {
             Some(0) => Ok(0),
             Some(s @ 1..=15) => {
@@ -166,14 +171,16 @@ impl<'t> DiffTable<'t> {
                 Ok(extend(bits.take(s), s))
             }
             Some(16) => Ok(32768),
-            Some(s) => Err(format!("difference category {s} (at most 16)")),
-            None => Err("invalid Huffman code".into()),
+            Some(s) => Err(CodecError::corrupt(format!(
+                "difference category {s} (at most 16)"
+            ))),
+            None => Err(CodecError::corrupt("invalid Huffman code")),
         }
     }
 }
 
 #[inline(always)]
-fn decode_diffs(bits: &mut Bits, tables: &[DiffTable], out: &mut [i32]) -> Result<(), String> {
+fn decode_diffs(bits: &mut Bits, tables: &[DiffTable], out: &mut [i32]) -> Result<(), CodecError> {
     if let [t] = tables {
         // The bit buffer in locals, so that it stays in registers: the loop is one table
         // read and one shift per sample, plus a refill every few samples.

@@ -1,6 +1,7 @@
 //! Marker segments (T.81 Annex B): frame and scan headers, tables, restart interval.
 
 use super::huffman::Huffman;
+use crate::CodecError;
 
 /// The coding process, from the SOF marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,9 +136,11 @@ fn be16(b: &[u8], at: usize) -> u16 {
 }
 
 impl<'a> Markers<'a> {
-    pub fn new(data: &'a [u8]) -> Result<Self, String> {
+    pub fn new(data: &'a [u8]) -> Result<Self, CodecError> {
         if !data.starts_with(&[0xFF, 0xD8]) {
-            return Err("the frame does not start with a JPEG SOI marker".into());
+            return Err(CodecError::corrupt(
+                "the frame does not start with a JPEG SOI marker",
+            ));
         }
         Ok(Markers {
             data,
@@ -159,7 +162,7 @@ impl<'a> Markers<'a> {
     /// The next marker and its segment's body (empty for markers without one); `None` at
     /// the end of the data. Bytes that are not a marker are skipped, as libjpeg does (some
     /// encoders pad, and DICOM pads fragments to even length).
-    fn next_marker(&mut self) -> Result<Option<(u8, &'a [u8])>, String> {
+    fn next_marker(&mut self) -> Result<Option<(u8, &'a [u8])>, CodecError> {
         let d = self.data;
         loop {
             while self.pos < d.len() && d[self.pos] != 0xFF {
@@ -182,14 +185,16 @@ impl<'a> Markers<'a> {
                 _ => {}
             }
             if self.pos + 2 > d.len() {
-                return Err(format!("marker FF{marker:02X} cut off before its length"));
+                return Err(CodecError::corrupt(format!(
+                    "marker FF{marker:02X} cut off before its length"
+                )));
             }
             let len = usize::from(be16(d, self.pos));
             if len < 2 || self.pos + len > d.len() {
-                return Err(format!(
+                return Err(CodecError::corrupt(format!(
                     "marker FF{marker:02X} segment of {len} bytes runs past the end ({} left)",
                     d.len() - self.pos
-                ));
+                )));
             }
             let body = &d[self.pos + 2..self.pos + len];
             self.pos += len;
@@ -198,7 +203,7 @@ impl<'a> Markers<'a> {
     }
 
     /// Reads segments up to the next frame header, scan header or the end, filling `tables`.
-    pub fn next_segment(&mut self, tables: &mut Tables) -> Result<Segment, String> {
+    pub fn next_segment(&mut self, tables: &mut Tables) -> Result<Segment, CodecError> {
         loop {
             let Some((marker, body)) = self.next_marker()? else {
                 return Ok(Segment::End);
@@ -216,16 +221,15 @@ impl<'a> Markers<'a> {
                     return Ok(Segment::Frame(frame));
                 }
                 0xC2 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
-                    return Err(format!(
-                        "JPEG process of marker FF{marker:02X} (progressive, hierarchical or \
-                         arithmetic) is not supported"
-                    ));
+                    return Err(CodecError::Unsupported {
+                        what: "progressive, hierarchical and arithmetic-coded JPEG processes",
+                    });
                 }
                 0xC4 => parse_huffman(body, tables)?,
                 0xDB => parse_quant(body, tables)?,
                 0xDD => {
                     if body.len() < 2 {
-                        return Err("DRI segment too short".into());
+                        return Err(CodecError::corrupt("DRI segment too short"));
                     }
                     tables.restart_interval = be16(body, 0);
                 }
@@ -233,11 +237,13 @@ impl<'a> Markers<'a> {
                     let (process, ids) = self
                         .frame
                         .as_ref()
-                        .ok_or("scan header before the frame header")?;
+                        .ok_or(CodecError::corrupt("scan header before the frame header"))?;
                     return Ok(Segment::Scan(parse_scan(body, *process, ids)?));
                 }
                 0xDC => {
-                    return Err("DNL marker (height defined after the scan) not supported".into());
+                    return Err(CodecError::Unsupported {
+                        what: "a DNL marker (height defined after the scan)",
+                    });
                 }
                 0xE0 => tables.jfif |= body.starts_with(b"JFIF\0"),
                 0xEE if body.starts_with(b"Adobe") && body.len() >= 12 => {
@@ -251,9 +257,9 @@ impl<'a> Markers<'a> {
     }
 }
 
-fn parse_frame(process: Process, b: &[u8]) -> Result<Frame, String> {
+fn parse_frame(process: Process, b: &[u8]) -> Result<Frame, CodecError> {
     if b.len() < 6 {
-        return Err("SOF segment too short".into());
+        return Err(CodecError::corrupt("SOF segment too short"));
     }
     let precision = b[0];
     let (height, width, nf) = (be16(b, 1), be16(b, 3), usize::from(b[5]));
@@ -262,26 +268,32 @@ fn parse_frame(process: Process, b: &[u8]) -> Result<Frame, String> {
         Process::Sequential => precision == 8 || precision == 12,
     };
     if !ok_precision {
-        return Err(format!(
+        return Err(CodecError::corrupt(format!(
             "JPEG precision {precision} not valid for {process:?}"
-        ));
+        )));
     }
     if height == 0 {
-        return Err("JPEG frame height 0 (DNL) not supported".into());
+        return Err(CodecError::Unsupported {
+            what: "JPEG frame height 0 (DNL)",
+        });
     }
     if width == 0 || !(1..=4).contains(&nf) || b.len() < 6 + 3 * nf {
-        return Err(format!("bad SOF: width {width}, {nf} components"));
+        return Err(CodecError::corrupt(format!(
+            "bad SOF: width {width}, {nf} components"
+        )));
     }
     let mut components: Vec<Component> = Vec::with_capacity(nf);
     for c in b[6..6 + 3 * nf].chunks_exact(3) {
         let (id, h, v, tq) = (c[0], c[1] >> 4, c[1] & 15, c[2]);
         if !(1..=4).contains(&h) || !(1..=4).contains(&v) || tq > 3 {
-            return Err(format!(
+            return Err(CodecError::corrupt(format!(
                 "bad SOF component {id}: sampling {h}x{v}, table {tq}"
-            ));
+            )));
         }
         if components.iter().any(|o| o.id == id) {
-            return Err(format!("SOF component id {id} repeated"));
+            return Err(CodecError::corrupt(format!(
+                "SOF component id {id} repeated"
+            )));
         }
         components.push(Component { id, h, v, tq });
     }
@@ -294,17 +306,19 @@ fn parse_frame(process: Process, b: &[u8]) -> Result<Frame, String> {
     })
 }
 
-fn parse_huffman(mut b: &[u8], tables: &mut Tables) -> Result<(), String> {
+fn parse_huffman(mut b: &[u8], tables: &mut Tables) -> Result<(), CodecError> {
     while !b.is_empty() {
         if b.len() < 17 {
-            return Err("DHT segment too short".into());
+            return Err(CodecError::corrupt("DHT segment too short"));
         }
         let (class, id) = (b[0] >> 4, usize::from(b[0] & 15));
         let mut counts = [0u8; 16];
         counts.copy_from_slice(&b[1..17]);
         let n: usize = counts.iter().map(|&c| usize::from(c)).sum();
         if class > 1 || id > 3 || n > 256 || b.len() < 17 + n {
-            return Err(format!("bad DHT: class {class}, id {id}, {n} symbols"));
+            return Err(CodecError::corrupt(format!(
+                "bad DHT: class {class}, id {id}, {n} symbols"
+            )));
         }
         let table = Huffman::new(&counts, &b[17..17 + n])?;
         if class == 0 {
@@ -317,12 +331,14 @@ fn parse_huffman(mut b: &[u8], tables: &mut Tables) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_quant(mut b: &[u8], tables: &mut Tables) -> Result<(), String> {
+fn parse_quant(mut b: &[u8], tables: &mut Tables) -> Result<(), CodecError> {
     while !b.is_empty() {
         let (pq, id) = (b[0] >> 4, usize::from(b[0] & 15));
         let size = if pq == 0 { 64 } else { 128 };
         if pq > 1 || id > 3 || b.len() < 1 + size {
-            return Err(format!("bad DQT: precision {pq}, id {id}"));
+            return Err(CodecError::corrupt(format!(
+                "bad DQT: precision {pq}, id {id}"
+            )));
         }
         let mut q = [0u16; 64];
         for (k, v) in q.iter_mut().enumerate() {
@@ -338,30 +354,36 @@ fn parse_quant(mut b: &[u8], tables: &mut Tables) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_scan(b: &[u8], process: Process, ids: &[u8]) -> Result<Scan, String> {
-    let ns = usize::from(*b.first().ok_or("empty SOS segment")?);
+fn parse_scan(b: &[u8], process: Process, ids: &[u8]) -> Result<Scan, CodecError> {
+    let ns = usize::from(*b.first().ok_or(CodecError::corrupt("empty SOS segment"))?);
     if !(1..=4).contains(&ns) || b.len() < 1 + 2 * ns + 3 {
-        return Err(format!("bad SOS: {ns} components"));
+        return Err(CodecError::corrupt(format!("bad SOS: {ns} components")));
     }
     let mut components: Vec<ScanComponent> = Vec::with_capacity(ns);
     for c in b[1..1 + 2 * ns].chunks_exact(2) {
         let (dc, ac) = (usize::from(c[1] >> 4), usize::from(c[1] & 15));
         if dc > 3 || ac > 3 {
-            return Err(format!("SOS table selectors {dc}/{ac} out of range"));
+            return Err(CodecError::corrupt(format!(
+                "SOS table selectors {dc}/{ac} out of range"
+            )));
         }
-        let index = ids
-            .iter()
-            .position(|&id| id == c[0])
-            .ok_or_else(|| format!("scan component {} is not in the frame", c[0]))?;
+        let index = ids.iter().position(|&id| id == c[0]).ok_or_else(|| {
+            CodecError::corrupt(format!("scan component {} is not in the frame", c[0]))
+        })?;
         if components.iter().any(|o| o.index == index) {
-            return Err(format!("scan component {} repeated", c[0]));
+            return Err(CodecError::corrupt(format!(
+                "scan component {} repeated",
+                c[0]
+            )));
         }
         components.push(ScanComponent { index, dc, ac });
     }
     let tail = &b[1 + 2 * ns..];
     let (ss, al) = (tail[0], tail[2] & 15);
     if process == Process::Lossless && ss > 7 {
-        return Err(format!("lossless predictor {ss} (0..=7 expected)"));
+        return Err(CodecError::corrupt(format!(
+            "lossless predictor {ss} (0..=7 expected)"
+        )));
     }
     Ok(Scan { components, ss, al })
 }

@@ -22,7 +22,10 @@ mod markers;
 mod tests;
 mod upsample;
 
+use dicom_dictionary_std::uids;
 use markers::{Frame, Markers, Process, Segment, Tables};
+
+use crate::CodecError;
 
 /// What the DICOM header says a frame holds; the JPEG stream must agree.
 #[derive(Debug, Clone, Copy)]
@@ -41,10 +44,10 @@ pub(crate) struct Target {
 pub(crate) fn handles(ts: &str) -> bool {
     matches!(
         ts,
-        "1.2.840.10008.1.2.4.57"
-            | "1.2.840.10008.1.2.4.70"
-            | "1.2.840.10008.1.2.4.50"
-            | "1.2.840.10008.1.2.4.51"
+        uids::JPEG_LOSSLESS
+            | uids::JPEG_LOSSLESS_SV1
+            | uids::JPEG_BASELINE8_BIT
+            | uids::JPEG_EXTENDED12_BIT
     )
 }
 
@@ -62,7 +65,7 @@ pub(crate) fn wants(data: &[u8], target: &Target) -> bool {
 }
 
 /// Decodes one JPEG frame into interleaved little-endian samples.
-pub(crate) fn decode(data: &[u8], target: &Target) -> Result<Vec<u8>, String> {
+pub(crate) fn decode(data: &[u8], target: &Target) -> Result<Vec<u8>, CodecError> {
     let samples = decode_samples(data, target)?;
     Ok(match target.bytes_per_sample {
         // Values above 255 only come from corrupt streams; keep the low byte as jpeg-decoder.
@@ -78,7 +81,7 @@ pub(crate) fn decode(data: &[u8], target: &Target) -> Result<Vec<u8>, String> {
 }
 
 /// The frame's samples, interleaved, `rows * columns * samples` of them.
-fn decode_samples(data: &[u8], target: &Target) -> Result<Vec<u16>, String> {
+fn decode_samples(data: &[u8], target: &Target) -> Result<Vec<u16>, CodecError> {
     let mut markers = Markers::new(data)?;
     let mut tables = Tables::default();
     let mut state: Option<State> = None;
@@ -86,13 +89,17 @@ fn decode_samples(data: &[u8], target: &Target) -> Result<Vec<u16>, String> {
         match markers.next_segment(&mut tables)? {
             Segment::Frame(frame) => {
                 if state.is_some() {
-                    return Err("a second frame header in one JPEG frame".into());
+                    return Err(CodecError::corrupt(
+                        "a second frame header in one JPEG frame",
+                    ));
                 }
                 check_target(&frame, target)?;
                 state = Some(State::new(frame));
             }
             Segment::Scan(scan) => {
-                let state = state.as_mut().ok_or("scan before the frame header")?;
+                let state = state
+                    .as_mut()
+                    .ok_or(CodecError::corrupt("scan before the frame header"))?;
                 let rest = markers.rest();
                 let used = match &mut state.kind {
                     Kind::Lossless(out) => {
@@ -112,9 +119,13 @@ fn decode_samples(data: &[u8], target: &Target) -> Result<Vec<u16>, String> {
             Segment::End => break,
         }
     }
-    let state = state.ok_or("no frame header (SOF) in the JPEG stream")?;
+    let state = state.ok_or(CodecError::corrupt(
+        "no frame header (SOF) in the JPEG stream",
+    ))?;
     if let Some(i) = state.decoded.iter().position(|d| !d) {
-        return Err(format!("no scan for component {i} (truncated stream?)"));
+        return Err(CodecError::corrupt(format!(
+            "no scan for component {i} (truncated stream?)"
+        )));
     }
     match state.kind {
         Kind::Lossless(out) => Ok(out),
@@ -129,31 +140,32 @@ fn decode_samples(data: &[u8], target: &Target) -> Result<Vec<u16>, String> {
 
 /// The SOF must describe the image the DICOM header describes: that is what bounds every
 /// allocation here.
-fn check_target(frame: &Frame, target: &Target) -> Result<(), String> {
-    if u32::from(frame.height) != target.rows || u32::from(frame.width) != target.columns {
-        return Err(format!(
-            "JPEG frame is {}x{} (rows x columns), the DICOM header says {}x{}",
-            frame.height, frame.width, target.rows, target.columns
-        ));
-    }
-    if frame.components.len() != usize::from(target.samples) {
-        return Err(format!(
-            "JPEG frame has {} components, the DICOM header says {} samples per pixel",
-            frame.components.len(),
-            target.samples
-        ));
+fn check_target(frame: &Frame, target: &Target) -> Result<(), CodecError> {
+    let mismatch = |what, stream: u32, header: u32| {
+        (stream != header).then_some(CodecError::Mismatch {
+            what,
+            stream,
+            header,
+        })
+    };
+    let samples = u32::try_from(frame.components.len()).unwrap_or(u32::MAX);
+    if let Some(e) = mismatch("rows", u32::from(frame.height), target.rows)
+        .or_else(|| mismatch("columns", u32::from(frame.width), target.columns))
+        .or_else(|| mismatch("samples per pixel", samples, u32::from(target.samples)))
+    {
+        return Err(e);
     }
     if !matches!(target.bytes_per_sample, 1 | 2) {
-        return Err(format!(
-            "{}-byte samples in a JPEG frame (8 or 16 bits allocated expected)",
-            target.bytes_per_sample
-        ));
+        return Err(CodecError::Unsupported {
+            what: "JPEG samples of other than 8 or 16 bits allocated",
+        });
     }
     if frame.precision > 8 && target.bytes_per_sample == 1 {
-        return Err(format!(
-            "JPEG precision {} does not fit Bits Allocated 8",
-            frame.precision
-        ));
+        return Err(CodecError::Mismatch {
+            what: "precision (bits)",
+            stream: u32::from(frame.precision),
+            header: 8,
+        });
     }
     Ok(())
 }

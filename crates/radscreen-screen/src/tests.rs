@@ -1,8 +1,8 @@
 //! Unit tests of the screening pieces that need no model.
 
-use super::pipeline::peaks;
-use super::rows::{Row, Status, complete_files};
-use super::{in_shard, parse_shard, pseudonym};
+use crate::pipeline::peaks;
+use crate::rows::{Row, Status, complete_files};
+use crate::{in_shard, parse_shard, pseudonym};
 
 #[test]
 fn shards_partition_the_files() {
@@ -26,12 +26,15 @@ fn shards_partition_the_files() {
 
 #[test]
 fn pseudonyms_are_keyed_and_stable() {
-    let a = pseudonym("k1", Some("1.2.3"));
-    assert_eq!(a, pseudonym("k1", Some("1.2.3")));
-    assert_ne!(a, pseudonym("k2", Some("1.2.3")));
-    assert_ne!(a, pseudonym("k1", Some("1.2.4")));
+    let k1 = crate::PseudonymKey::from_secret("k1").unwrap();
+    let k2 = crate::PseudonymKey::from_secret("k2").unwrap();
+    let a = pseudonym(&k1, Some("1.2.3"));
+    assert_eq!(a, pseudonym(&k1, Some("1.2.3")));
+    assert_ne!(a, pseudonym(&k2, Some("1.2.3")));
+    assert_ne!(a, pseudonym(&k1, Some("1.2.4")));
     assert!(!a.contains("1.2.3"));
-    assert_eq!(pseudonym("k1", None), "");
+    assert_eq!(pseudonym(&k1, None), "");
+    assert_eq!(pseudonym(&k1, Some("")), "");
 }
 
 #[test]
@@ -77,8 +80,8 @@ fn resume_keeps_only_complete_files() {
 
 #[test]
 fn lesion_lines_give_back_their_path() {
-    use super::PredictedLesion;
-    use super::report::{complete_lines_of, lesion_line};
+    use crate::PredictedLesion;
+    use crate::report::{complete_lines_of, lesion_line};
     let paths = [
         "a/b.dcm",
         "with,comma.dcm",
@@ -131,7 +134,7 @@ fn finishing_sweeps_heatmaps_no_row_refers_to() {
     }
     let mut row = Row::file("a.dcm", Status::Ok, "", "", 2);
     row.heatmap = "heatmaps/a_0_tumor.png;heatmaps/a_0_fracture.png".into();
-    super::report::sweep_heatmaps(&dir, &[row]);
+    crate::report::sweep_heatmaps(&dir, &[row]);
     let mut left: Vec<String> = std::fs::read_dir(&h)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -12,19 +12,23 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use image::RgbImage;
-use serde::Serialize;
 
-use super::rows::{self, Row, Status, complete_files};
-use super::{FileResult, FrameMaps, PredictedLesion};
 use crate::error::{Error, Result};
+use crate::key::PseudonymKey;
+use crate::record::{Counts, RunInfo};
+use crate::rows::{self, Row, Status, complete_files};
+use crate::{FileResult, FrameMaps, PredictedLesion};
 
+/// Subfolder of the report folder that a run in progress appends to.
 pub const PARTIAL: &str = ".partial";
 const LESION_HEADER: &str = "path,frame,finding,row,col,score,radius_px\n";
 
 /// Appends results to a report folder's `.partial/` files.
+#[derive(Debug)]
 pub struct ReportWriter {
     dir: PathBuf,
     findings: Vec<String>,
+    key: PseudonymKey,
     keep_phi: bool,
     rows: std::io::BufWriter<std::fs::File>,
     lesions: std::io::BufWriter<std::fs::File>,
@@ -33,15 +37,18 @@ pub struct ReportWriter {
 
 impl ReportWriter {
     /// Opens `dir` for a run. With `resume`, keeps the complete files of an earlier run and
-    /// returns their paths; without it, refuses a folder that already holds a report.
+    /// returns their paths; without it, refuses a folder that already holds a report. `key`
+    /// names the heatmaps; a resumed run must use the key of the run it continues.
     ///
     /// # Errors
-    /// A folder holding a report (without `resume`), files that cannot be written.
+    /// A folder holding a report (without `resume`), a resumed report made with another key,
+    /// files that cannot be written.
     pub fn open(
         dir: &Path,
         findings: &[String],
         keep_phi: bool,
         resume: bool,
+        key: &PseudonymKey,
     ) -> Result<(Self, HashSet<String>)> {
         let partial = dir.join(PARTIAL);
         let final_rows = dir.join("findings.csv");
@@ -59,7 +66,9 @@ impl ReportWriter {
         let mut kept: Vec<Row> = Vec::new();
         let mut kept_lesions = String::new();
         let mut done = HashSet::new();
+        let key_file = partial.join(KEY_ID_FILE);
         if resume {
+            check_same_key(dir, has_partial, &key.id())?;
             // A finished report is resumed from its final files, an interrupted one from .partial.
             let (src_rows, src_les) = if has_partial {
                 (
@@ -79,6 +88,7 @@ impl ReportWriter {
                 kept_lesions.push('\n');
             }
         }
+        rows::write_atomic(&key_file, key.id().as_bytes())?;
         let rows_path = partial.join("findings.csv");
         let mut bytes = rows::to_csv_header(findings, keep_phi);
         bytes.extend(rows::to_csv(&kept, keep_phi));
@@ -104,6 +114,7 @@ impl ReportWriter {
             ReportWriter {
                 dir: dir.to_path_buf(),
                 findings: findings.to_vec(),
+                key: key.clone(),
                 keep_phi,
                 rows: append(&rows_path)?,
                 lesions: append(&les_path)?,
@@ -119,7 +130,8 @@ impl ReportWriter {
     /// Write failures.
     pub fn add(&mut self, mut res: FileResult) -> Result<()> {
         for maps in &res.maps {
-            let names = write_heatmaps(&self.dir, &res.rows[0].path, maps, &self.findings)?;
+            let stem = self.key.pseudonym("path", &res.rows[0].path);
+            let names = write_heatmaps(&self.dir, &stem, maps, &self.findings)?;
             if let Some(row) = res.rows.iter_mut().find(|r| r.frame == maps.frame) {
                 row.heatmap = names.join(";");
             }
@@ -183,25 +195,45 @@ pub(super) fn lesion_line(l: &PredictedLesion) -> String {
     s.trim_end().to_string()
 }
 
-/// File stem for a file's heatmaps: a hash of its relative path (names carry no PHI).
-fn stem(rel: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(rel.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// The pseudonym key's id of the run that wrote `.partial/` (checked on resume).
+const KEY_ID_FILE: &str = "pseudonym_key_id";
+
+/// Refuses to resume a report made with another pseudonym key: its rows' study and series keys
+/// and heatmap names would not match the new ones. Reports from before keys were recorded
+/// carry none and are let through.
+fn check_same_key(dir: &Path, has_partial: bool, id: &str) -> Result<()> {
+    let recorded = if has_partial {
+        let p = dir.join(PARTIAL).join(KEY_ID_FILE);
+        std::fs::read_to_string(&p).ok()
+    } else {
+        let p = dir.join("run.json");
+        std::fs::read_to_string(&p)
+            .ok()
+            .and_then(|t| serde_json::from_str::<RunInfo>(&t).ok())
+            .map(|i| i.pseudonym_key_id)
+    };
+    match recorded {
+        Some(r) if !r.trim().is_empty() && r.trim() != id => Err(Error::report(
+            dir,
+            "this report was made with another pseudonym key: resume it with the same --key-file \
+             (or RADSCREEN_KEY)",
+        )),
+        _ => Ok(()),
+    }
 }
 
-/// Writes one overlay PNG per flagged finding; returns their paths relative to the report.
+/// Writes one overlay PNG per flagged finding, named by the file's keyed pseudonym `stem` (names
+/// carry no PHI and cannot be recomputed from a path without the key); returns their paths
+/// relative to the report.
 fn write_heatmaps(
     dir: &Path,
-    rel: &str,
+    stem: &str,
     m: &FrameMaps,
     findings: &[String],
 ) -> Result<Vec<String>> {
     let mut names = Vec::new();
     for &f in &m.flagged {
-        let name = format!("heatmaps/{}_{}_{}.png", stem(rel), m.frame, findings[f]);
+        let name = format!("heatmaps/{stem}_{}_{}.png", m.frame, findings[f]);
         let img = overlay(&m.image, m.maps.index_axis(ndarray::Axis(0), f));
         let path = dir.join(&name);
         img.save(&path)
@@ -240,34 +272,6 @@ pub fn overlay(image: &ndarray::Array2<f32>, map: ndarray::ArrayView2<f32>) -> R
         }
     }
     RgbImage::from_raw(ow as u32, h as u32, buf).unwrap_or_default()
-}
-
-/// run.json's contents.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct RunInfo {
-    pub version: String,
-    pub model: serde_json::Value,
-    pub device: serde_json::Value,
-    pub thresholds: BTreeMap<String, f64>,
-    pub counts: Counts,
-    pub timings: serde_json::Value,
-    #[serde(default)]
-    pub shard: Option<String>,
-    #[serde(default)]
-    pub findings: Vec<String>,
-    #[serde(default)]
-    pub keep_phi: bool,
-}
-
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct Counts {
-    pub files: u64,
-    pub ok: u64,
-    pub skipped: u64,
-    pub error: u64,
-    /// Frames scored (ok rows).
-    pub images: u64,
-    pub flagged: BTreeMap<String, u64>,
 }
 
 /// Counts over rows (a file counts once, as error if any of its rows failed, else ok/skipped).
@@ -326,7 +330,7 @@ pub fn finish(
     rows::write_atomic(&dir.join("studies.csv"), &studies_csv(&rows, &run.findings))?;
     rows::write_atomic(
         &dir.join("report.html"),
-        super::html::render(&rows, run).as_bytes(),
+        crate::html::render(&rows, run).as_bytes(),
     )?;
     let json = serde_json::to_string_pretty(run).map_err(|e| Error::report(dir, e.to_string()))?;
     rows::write_atomic(&dir.join("run.json"), json.as_bytes())?;

@@ -1,7 +1,6 @@
 //! findings.csv rows: one per image frame (or one per file that was skipped or failed).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -29,22 +28,29 @@ pub struct Row {
     pub path: String,
     /// Frame index (0 for a file-level skip or error).
     pub frame: u32,
+    /// Whether the frame was scored, skipped or failed.
     pub status: Status,
     /// Machine-readable reason (radscreen-dicom's error kinds, or `sop_class`), empty when ok.
     pub error_kind: String,
+    /// What went wrong, in words; empty when ok.
     pub error: String,
+    /// DICOM Modality (e.g. `CT`); empty when unknown.
     pub modality: String,
     /// Per finding (the model's order); `None` unless ok.
     pub scores: Vec<Option<f32>>,
+    /// Per finding: score at or over its threshold; `None` unless ok.
     pub flags: Vec<Option<bool>>,
     /// Heatmap overlay PNG relative to the report folder (flagged images only).
     pub heatmap: String,
+    /// The largest finding probability; `None` unless ok.
     pub anomaly: Option<f32>,
     /// Frames in the file (rows to expect for it); 0 when it was not read.
     pub frames: u32,
     /// Keyed hashes of the Study, Series and SOP Instance UIDs.
     pub study_key: String,
+    /// Keyed hash of the Series Instance UID.
     pub series_key: String,
+    /// Keyed hash of the SOP Instance UID.
     pub instance_key: String,
     /// Only with `--keep-phi`: patient ID and name.
     pub phi: Option<(String, String)>,
@@ -148,6 +154,7 @@ pub fn write_file(path: &Path, rows: &[Row], findings: &[String], keep_phi: bool
     write_atomic(path, &bytes)
 }
 
+/// The findings.csv header line, as CSV bytes.
 pub fn to_csv_header(findings: &[String], keep_phi: bool) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
@@ -156,13 +163,9 @@ pub fn to_csv_header(findings: &[String], keep_phi: bool) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// Writes through a temporary file and a rename: readers never see half a file.
+/// Writes a file whole ([`radscreen_imaging::write_atomic`]): readers never see half a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
-    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    radscreen_imaging::write_atomic(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 /// Reads findings.csv rows written by [`to_csv`] (with its header). A last line cut short by a

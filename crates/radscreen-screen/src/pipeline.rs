@@ -19,9 +19,9 @@ use radscreen_imaging::preprocess::{Transform, resize};
 use radscreen_model::Prediction;
 use rayon::prelude::*;
 
-use super::work::{self, FileWork};
-use super::{FileResult, FrameMaps, PredictedLesion, Row, ScreenStats, Screener, Status};
 use crate::error::{Error, Result};
+use crate::work::{self, FileWork};
+use crate::{FileResult, FrameMaps, PredictedLesion, Row, ScreenStats, Screener, Status};
 
 struct Pending {
     rel: String,
@@ -79,7 +79,7 @@ impl Screener {
             root,
             pre: &self.pre,
             read: &read,
-            key: &self.opts.key,
+            key: &self.key,
         };
         let stop = AtomicBool::new(false);
         let decode_ns = AtomicU64::new(0);

@@ -6,18 +6,22 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use radscreen_dicom::{DicomImage, ReadOptions};
-use radscreen_model::{FINDINGS, PreprocessParams, TrainLesion, TrainSample};
+use radscreen_imaging::preprocess::Preprocess;
+use radscreen_model::{FINDINGS, TrainLesion, TrainSample};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::prepare::{prepare_frame, preprocess_for};
+use crate::prepare::prepare_frame;
 
 /// A manifest's images, preprocessed and grouped by split.
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct Dataset {
+    /// Images of the `train` split.
     pub train: Vec<TrainSample>,
+    /// Images of the `val` split.
     pub val: Vec<TrainSample>,
+    /// Images of the `test` split.
     pub test: Vec<TrainSample>,
     /// Whether lesion positions were available.
     pub has_lesions: bool,
@@ -31,105 +35,49 @@ struct Row {
     split: String,
 }
 
-fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize> {
-    headers
-        .iter()
-        .position(|h| h == name)
-        .ok_or_else(|| Error::Csv {
-            path: path.to_path_buf(),
-            line: 1,
-            message: format!("missing column '{name}'"),
-        })
-}
-
+/// manifest.csv through radscreen-eval's reader (the one reader of the file): every finding the
+/// model scores, and the split.
 fn read_rows(manifest: &Path) -> Result<Vec<Row>> {
-    let mut rdr = csv::Reader::from_path(manifest).map_err(|e| Error::Csv {
-        path: manifest.to_path_buf(),
-        line: 0,
-        message: e.to_string(),
-    })?;
-    let headers = rdr.headers().map_err(|e| csv_err(manifest, 1, e))?.clone();
-    let ip = column(&headers, "path", manifest)?;
-    let ifr = column(&headers, "frame", manifest)?;
-    let isp = column(&headers, "split", manifest)?;
-    let il: Vec<usize> = FINDINGS
-        .iter()
-        .map(|f| column(&headers, f, manifest))
-        .collect::<Result<_>>()?;
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec = rec.map_err(|e| csv_err(manifest, line, e))?;
-        let get = |k: usize| rec.get(k).unwrap_or("").trim();
-        let frame = get(ifr).parse::<u32>().map_err(|_| Error::Csv {
-            path: manifest.to_path_buf(),
-            line,
-            message: format!("column 'frame': '{}' is not a frame number", get(ifr)),
-        })?;
-        let mut labels = Vec::new();
-        for (&k, f) in il.iter().zip(FINDINGS) {
-            labels.push(match get(k) {
-                "1" => true,
-                "0" => false,
-                v => {
-                    return Err(Error::Csv {
-                        path: manifest.to_path_buf(),
-                        line,
-                        message: format!("column '{f}': '{v}' is not 0 or 1"),
-                    });
-                }
-            });
-        }
-        rows.push(Row {
-            line,
-            path: get(ip).to_string(),
-            frame,
-            labels,
-            split: get(isp).to_string(),
-        });
-    }
-    Ok(rows)
+    let findings: Vec<String> = FINDINGS.iter().map(|f| f.to_string()).collect();
+    let m = radscreen_eval::io::read_manifest(manifest, &findings, &["split".to_string()])?;
+    let c_split = m.column("split").unwrap_or_default();
+    m.rows
+        .into_iter()
+        .map(|r| {
+            let frame = u32::try_from(r.frame).map_err(|_| Error::Csv {
+                path: manifest.to_path_buf(),
+                line: r.line,
+                message: format!("column 'frame': {} is not a frame number", r.frame),
+            })?;
+            Ok(Row {
+                line: r.line,
+                split: r.fields.get(c_split).cloned().unwrap_or_default(),
+                path: r.path,
+                frame,
+                labels: r.labels,
+            })
+        })
+        .collect()
 }
 
-fn csv_err(path: &Path, line: u64, e: csv::Error) -> Error {
-    Error::Csv {
-        path: path.to_path_buf(),
-        line,
-        message: e.to_string(),
-    }
-}
-
-/// Source-pixel lesions keyed by (path, frame).
+/// Source-pixel lesions keyed by (path, frame): (finding index, row, col, radius).
 type LesionMap = HashMap<(String, u32), Vec<(usize, f64, f64, f64)>>;
 
+/// lesions.csv through radscreen-eval's reader; findings this model does not score are left out.
 fn read_lesions(path: &Path) -> Result<LesionMap> {
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| csv_err(path, 0, e))?;
-    let headers = rdr.headers().map_err(|e| csv_err(path, 1, e))?.clone();
-    let cols: Vec<usize> = ["path", "frame", "finding", "row", "col", "radius_px"]
-        .iter()
-        .map(|c| column(&headers, c, path))
-        .collect::<Result<_>>()?;
     let mut map = LesionMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec = rec.map_err(|e| csv_err(path, line, e))?;
-        let get = |k: usize| rec.get(cols[k]).unwrap_or("").trim();
-        let num = |k: usize, name: &str| {
-            get(k).parse::<f64>().map_err(|_| Error::Csv {
-                path: path.to_path_buf(),
-                line,
-                message: format!("column '{name}': '{}' is not a number", get(k)),
-            })
+    for l in radscreen_eval::io::read_truth_lesions(path)? {
+        let Some(finding) = FINDINGS.iter().position(|f| *f == l.finding) else {
+            continue;
         };
-        let Some(finding) = FINDINGS.iter().position(|f| *f == get(2)) else {
-            continue; // a finding this model does not score
+        let Ok(frame) = u32::try_from(l.frame) else {
+            continue; // no image has such a frame: nothing to place the lesion on
         };
-        let frame = num(1, "frame")? as u32;
-        map.entry((get(0).to_string(), frame)).or_default().push((
+        map.entry((l.path, frame)).or_default().push((
             finding,
-            num(3, "row")?,
-            num(4, "col")?,
-            num(5, "radius_px")?,
+            l.row,
+            l.col,
+            l.radius.unwrap_or(0.0),
         ));
     }
     Ok(map)
@@ -144,7 +92,7 @@ fn read_lesions(path: &Path) -> Result<LesionMap> {
 pub fn load_dataset(
     manifest: &Path,
     lesions: Option<&Path>,
-    params: &PreprocessParams,
+    pre: &Preprocess,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Dataset> {
     let root = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -158,7 +106,6 @@ pub fn load_dataset(
         Some(p) => Some(read_lesions(p)?),
         None => None,
     };
-    let pre = preprocess_for(params);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = rows.len();
     let samples: Vec<(String, TrainSample)> = rows
@@ -166,7 +113,7 @@ pub fn load_dataset(
         .map(|row| {
             let file = root.join(&row.path);
             let image = DicomImage::open_with(&file, &ReadOptions::default())?;
-            let prepared = prepare_frame(&image, row.frame, &pre)?;
+            let prepared = prepare_frame(&image, row.frame, pre)?;
             let t = &prepared.transform;
             let lesions = lesion_map.as_ref().map(|m| {
                 m.get(&(row.path.clone(), row.frame))

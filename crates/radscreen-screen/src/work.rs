@@ -9,6 +9,7 @@ use radscreen_imaging::preprocess::{Preprocess, Transform};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::key::PseudonymKey;
 use crate::prepare::prepare_frame;
 
 /// An entry the walk could not read: (relative path, reason).
@@ -65,20 +66,11 @@ pub fn in_shard(rel: &str, index: u32, count: u32) -> bool {
     v % count as u64 == index as u64
 }
 
-/// A keyed, truncated SHA-256 of a UID: stable across runs and shards with the same key, and
-/// not reversible to the UID without it.
-pub fn pseudonym(key: &str, uid: Option<&str>) -> String {
+/// The pseudonym of a UID under `key` (HMAC-SHA256, [`PseudonymKey::pseudonym`]); empty
+/// when the file has no such UID.
+pub fn pseudonym(key: &PseudonymKey, uid: Option<&str>) -> String {
     match uid {
-        Some(u) if !u.is_empty() => {
-            let mut h = Sha256::new();
-            h.update(key.as_bytes());
-            h.update([0u8]);
-            h.update(u.as_bytes());
-            h.finalize()[..8]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        }
+        Some(u) if !u.is_empty() => key.pseudonym("uid", u),
         _ => String::new(),
     }
 }
@@ -88,6 +80,7 @@ pub fn pseudonym(key: &str, uid: Option<&str>) -> String {
 const MAX_FRAMES: u32 = 65_536;
 
 /// One frame ready for the model.
+#[derive(Debug)]
 pub struct FrameInput {
     pub frame: u32,
     pub input: Array3<f32>,
@@ -95,30 +88,43 @@ pub struct FrameInput {
 }
 
 /// What decoding made of one file.
+#[derive(Debug)]
 pub enum FileWork {
     /// Not screened: not DICOM, no pixel data, not an image.
     Skipped {
+        /// The file, relative to the screened folder.
         rel: String,
+        /// Machine-readable reason (e.g. `not_dicom`, `sop_class`).
         kind: String,
+        /// Why, in words.
         message: String,
     },
     /// Could not be read.
     Failed {
+        /// The file, relative to the screened folder.
         rel: String,
+        /// Machine-readable reason (radscreen-dicom's error kind).
         kind: String,
+        /// What went wrong, in words.
         message: String,
     },
     /// Frames to score (some may have failed on their own).
     Image {
+        /// The file, relative to the screened folder.
         rel: String,
+        /// Modality, pseudonyms and (when asked for) PHI for its rows.
         meta: Box<ImageKeys>,
+        /// Frames in the file.
         frames: u32,
+        /// The frames that were prepared, in order.
         inputs: Vec<FrameInput>,
+        /// Frames that failed: (frame, error kind, message).
         frame_errors: Vec<(u32, String, String)>,
     },
 }
 
 impl FileWork {
+    /// The file, relative to the screened folder.
     pub fn rel(&self) -> &str {
         match self {
             FileWork::Skipped { rel, .. }
@@ -147,13 +153,20 @@ fn is_non_image_sop(uid: &str) -> bool {
 }
 
 /// Decoding options.
+#[derive(Debug)]
 pub struct DecodeContext<'a> {
+    /// The screened folder, that relative paths start from.
     pub root: &'a Path,
+    /// How to prepare model inputs.
     pub pre: &'a Preprocess,
+    /// Decoder options (limits, PHI).
     pub read: &'a ReadOptions,
-    pub key: &'a str,
+    /// The key that makes the UID pseudonyms.
+    pub key: &'a PseudonymKey,
 }
 
+/// Decodes and prepares every frame of `rel` (under `cx.root`); never fails, a problem
+/// becomes a skipped or failed [`FileWork`].
 pub fn decode_file(rel: &str, cx: &DecodeContext<'_>) -> FileWork {
     let path: PathBuf = cx.root.join(rel);
     let skipped = |kind: &str, message: String| FileWork::Skipped {

@@ -6,15 +6,17 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::report::{self, ReportWriter, RunInfo};
-use super::rows::{Row, Status};
-use super::{FileResult, Screener, in_shard, walk};
 use crate::error::{Error, Result};
+use crate::record::{ModelRecord, RunInfo, RunTimings, Timings};
+use crate::report::{self, ReportWriter};
+use crate::rows::{Row, Status};
+use crate::{FileResult, Screener, in_shard, walk};
 
 /// Where and how a run writes its report.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReportOptions {
+    /// The report folder.
     pub out: PathBuf,
     /// Continue an interrupted run in `out`.
     pub resume: bool,
@@ -23,16 +25,19 @@ pub struct ReportOptions {
 }
 
 impl ReportOptions {
+    /// Writes to `out`: a fresh run over every file.
     pub fn new(out: impl Into<PathBuf>) -> Self {
         ReportOptions {
             out: out.into(),
             ..Self::default()
         }
     }
+    /// Continues an interrupted run in `out` (or starts afresh).
     pub fn with_resume(mut self, r: bool) -> Self {
         self.resume = r;
         self
     }
+    /// Takes shard `.0` of `.1` (0-based), or every file with `None`.
     pub fn with_shard(mut self, shard: Option<(u32, u32)>) -> Self {
         self.shard = shard;
         self
@@ -66,7 +71,9 @@ pub struct Progress {
     pub total: u64,
     /// Files already complete from an earlier run.
     pub resumed: u64,
+    /// Files in this run with a failed row.
     pub errors: u64,
+    /// Files in this run with a flagged image.
     pub flagged: u64,
 }
 
@@ -74,8 +81,10 @@ pub struct Progress {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RunOutcome {
+    /// What run.json records (not written when the run stopped early).
     pub info: RunInfo,
-    pub stats: super::ScreenStats,
+    /// The screener's counters and timings.
+    pub stats: crate::ScreenStats,
 }
 
 /// Screens `root` into a report folder.
@@ -91,7 +100,8 @@ pub fn screen_to_report(
     let started = Instant::now();
     let findings = screener.findings().to_vec();
     let keep_phi = screener.options().keep_phi;
-    let (writer, done) = ReportWriter::open(&opts.out, &findings, keep_phi, opts.resume)?;
+    let (writer, done) =
+        ReportWriter::open(&opts.out, &findings, keep_phi, opts.resume, screener.key())?;
     let (files, walk_errors) = walk(root, Some(&opts.out))?;
     let walk_s = started.elapsed().as_secs_f64();
     let mine = |rel: &str| opts.shard.is_none_or(|(i, n)| in_shard(rel, i, n));
@@ -153,33 +163,37 @@ pub fn screen_to_report(
     let model = screener.model();
     let info = RunInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        model: serde_json::json!({
-            "id": model.config().id,
-            "sha256": model.sha256(),
-            "source": match &screener.options().model {
-                super::ModelSource::Shipped => "shipped".to_string(),
-                super::ModelSource::Dir(d) => d.display().to_string(),
+        model: ModelRecord {
+            id: model.config().id.clone(),
+            sha256: model.sha256().to_string(),
+            source: match &screener.options().model {
+                crate::ModelSource::Shipped => "shipped".to_string(),
+                crate::ModelSource::Dir(d) => d.display().to_string(),
             },
-            "parameters": model.num_params(),
-            "inference": model.inference_path(),
-        }),
-        device: serde_json::to_value(screener.device().report()).unwrap_or_default(),
+            parameters: model.num_params() as u64,
+            inference: model.inference_path().to_string(),
+        },
+        device: screener.device().report(),
         thresholds: screener.thresholds(),
         counts,
-        timings: serde_json::json!({
-            "walk_s": walk_s,
-            "wall_s": started.elapsed().as_secs_f64(),
-            "decode_cpu_s": stats.decode_s,
-            "inference_s": stats.inference_s,
-            "files_this_run": stats.files,
-            "images_this_run": stats.images,
-            "images_per_s": if stats.wall_s > 0.0 { stats.images as f64 / stats.wall_s } else { 0.0 },
-            // VmHWM: the bounded queues should keep this flat however many files there are
-            "peak_rss_bytes": crate::bench::peak_rss_bytes(),
+        timings: Timings::Run(RunTimings {
+            walk_s,
+            wall_s: started.elapsed().as_secs_f64(),
+            decode_cpu_s: stats.decode_s,
+            inference_s: stats.inference_s,
+            files_this_run: stats.files,
+            images_this_run: stats.images,
+            images_per_s: if stats.wall_s > 0.0 {
+                stats.images as f64 / stats.wall_s
+            } else {
+                0.0
+            },
+            peak_rss_bytes: crate::process::peak_rss_bytes(),
         }),
         shard: opts.shard.map(|(i, n)| format!("{i}/{n}")),
         findings: findings.clone(),
         keep_phi,
+        pseudonym_key_id: screener.key().id(),
     };
     if stats.stopped {
         // Leave .partial/ in place so that --resume can continue; write nothing final.
@@ -217,7 +231,7 @@ pub fn merge_reports(shards: &[PathBuf], out: &Path) -> Result<RunInfo> {
     }
     let first = &infos[0];
     for (s, i) in shards.iter().zip(&infos) {
-        if i.model.get("sha256") != first.model.get("sha256")
+        if i.model.sha256 != first.model.sha256
             || i.thresholds != first.thresholds
             || i.findings != first.findings
             || i.keep_phi != first.keep_phi
@@ -225,6 +239,13 @@ pub fn merge_reports(shards: &[PathBuf], out: &Path) -> Result<RunInfo> {
             return Err(Error::report(
                 s,
                 "model, thresholds or findings differ from the first shard",
+            ));
+        }
+        if i.pseudonym_key_id != first.pseudonym_key_id {
+            return Err(Error::report(
+                s,
+                "made with another pseudonym key than the first shard (its study and series keys \
+                 would not match): screen every shard with the same --key-file",
             ));
         }
     }
@@ -254,10 +275,10 @@ pub fn merge_reports(shards: &[PathBuf], out: &Path) -> Result<RunInfo> {
     let mut info = first.clone();
     info.counts = report::count(&rows, &info.findings);
     info.shard = None;
-    info.timings = serde_json::json!({
-        "merged_from": shards.iter().map(|s| s.display().to_string()).collect::<Vec<_>>(),
-        "shards": infos.iter().map(|i| i.timings.clone()).collect::<Vec<_>>(),
-    });
+    info.timings = Timings::Merged {
+        merged_from: shards.iter().map(|s| s.display().to_string()).collect(),
+        shards: infos.iter().map(|i| i.timings.clone()).collect(),
+    };
     report::finish(out, rows, lesions, &info)?;
     Ok(info)
 }

@@ -1,4 +1,4 @@
-//! The numbers people use to decide what to deploy, measured in one process on one machine:
+//! radscreen-bench: the numbers people use to decide what to deploy, measured in one process on one machine:
 //! decode per transfer syntax, preprocessing, inference per batch size, the whole screening
 //! pipeline, model size, training time per epoch, and the classic quality table.
 //!
@@ -17,10 +17,11 @@ use radscreen_model::{DeviceOptions, DeviceReport, Model, TrainOptions, random_b
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::prepare::{frame_plane, prepare_frame};
-use crate::screen::{
-    DecodeContext, FileWork, ModelSource, ScreenOptions, Screener, Status, decode_file, walk,
+use radscreen_screen::prepare::{frame_plane, prepare_frame};
+use radscreen_screen::process::{peak_rss_bytes, reset_peak_rss};
+use radscreen_screen::{
+    DecodeContext, Error, FileWork, ModelSource, PseudonymKey, Result, ScreenOptions, Screener,
+    Status, decode_file, walk,
 };
 
 /// What to measure.
@@ -30,7 +31,9 @@ pub struct BenchOptions {
     /// Folder of DICOM files (sample-data by default); its manifest.csv, when present, gives
     /// the quality table and the training-epoch measurement.
     pub data: PathBuf,
+    /// The model to measure.
     pub model: ModelSource,
+    /// Which device (backend) runs inference.
     pub device: DeviceOptions,
     /// Time budget of each timed measurement, in seconds.
     pub seconds: f64,
@@ -46,6 +49,8 @@ pub struct BenchOptions {
 }
 
 impl BenchOptions {
+    /// Defaults for the folder `data`: the shipped model, the default device, 3 s per
+    /// measurement, batch sizes 1, 8 and 32, and a training epoch.
     pub fn new(data: impl Into<PathBuf>) -> Self {
         BenchOptions {
             data: data.into(),
@@ -58,62 +63,87 @@ impl BenchOptions {
             save_inputs: None,
         }
     }
+    /// Measures this model instead of the shipped one.
     pub fn with_model(mut self, m: ModelSource) -> Self {
         self.model = m;
         self
     }
+    /// Sets which device runs inference.
     pub fn with_device(mut self, d: DeviceOptions) -> Self {
         self.device = d;
         self
     }
+    /// Sets the time budget of each measurement, in seconds.
     pub fn with_seconds(mut self, s: f64) -> Self {
         self.seconds = s;
         self
     }
+    /// Sets the inference batch sizes to measure.
     pub fn with_batches(mut self, b: Vec<usize>) -> Self {
         self.batches = b;
         self
     }
+    /// Sets whether to time one training epoch.
     pub fn with_train_epoch(mut self, t: bool) -> Self {
         self.train_epoch = t;
         self
     }
+    /// Sets the folder for inputs.npy and probabilities.npy (`None`: save nothing).
     pub fn with_save_inputs(mut self, p: Option<PathBuf>) -> Self {
         self.save_inputs = p;
         self
     }
 }
 
+/// The machine the benchmark ran on.
 #[derive(Debug, Clone, Serialize)]
 pub struct Machine {
+    /// Operating system, as Rust names it (e.g. "linux").
     pub os: String,
+    /// CPU architecture (e.g. "x86_64").
     pub arch: String,
+    /// CPU model name from /proc/cpuinfo, or "unknown".
     pub cpu: String,
+    /// Hardware threads available to the process.
     pub threads: usize,
 }
 
+/// Decode speed for one transfer syntax.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecodeRow {
+    /// Transfer syntax UID.
     pub transfer_syntax: String,
+    /// The transfer syntax's name, in words.
     pub name: String,
+    /// Files in the data with this transfer syntax.
     pub files: usize,
     /// Frames decoded to stored values per second on one thread (parse + decode, from memory).
     pub frames_per_s: f64,
 }
 
+/// Inference speed at one batch size.
 #[derive(Debug, Clone, Serialize)]
 pub struct InferenceRow {
+    /// Images per batch.
     pub batch: usize,
+    /// Timed batches scored.
     pub iterations: u64,
+    /// Mean time per batch, in milliseconds.
     pub ms_per_batch: f64,
+    /// Images scored per second.
     pub images_per_s: f64,
 }
 
+/// The whole screening pipeline over the data folder.
 #[derive(Debug, Clone, Serialize)]
 pub struct EndToEnd {
+    /// Files screened.
     pub files: u64,
+    /// Images (frames) screened.
     pub images: u64,
+    /// Wall-clock time of the run, in seconds.
     pub wall_s: f64,
+    /// Images screened per second of wall time.
     pub images_per_s: f64,
     /// Decode + preprocess through the screener's own code on all threads, without inference.
     pub decode_images_per_s: f64,
@@ -128,22 +158,31 @@ pub struct EndToEnd {
     pub peak_rss_bytes: Option<u64>,
 }
 
+/// The model that was measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelInfo {
+    /// The model's id, from its config.
     pub id: String,
     /// Which code scored images: "radscreen-native-cpu" or "burn".
     pub inference: String,
+    /// SHA-256 of the weight file, in hex.
     pub sha256: String,
+    /// Size of the weight file, in bytes.
     pub weight_bytes: usize,
+    /// Number of parameters.
     pub parameters: usize,
+    /// Side of the square model input, in pixels.
     pub input_size: usize,
 }
 
+/// Time to train one epoch.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainingRow {
     /// Training images; `seconds_per_epoch` includes the validation pass.
     pub images: usize,
+    /// Wall time of one epoch, in seconds.
     pub seconds_per_epoch: f64,
+    /// Training images per second.
     pub images_per_s: f64,
 }
 
@@ -152,40 +191,65 @@ pub struct TrainingRow {
 /// probabilities, the only continuous outputs the model has).
 #[derive(Debug, Clone, Serialize)]
 pub struct QualityRow {
+    /// The finding the row is about.
     pub finding: String,
+    /// Decision threshold on the probability.
     pub threshold: f64,
+    /// Images screened without error that have a label.
     pub images: usize,
+    /// Images labelled with the finding.
     pub positives: usize,
+    /// Fraction of decisions that match the label.
     pub accuracy: f64,
+    /// TP / (TP + FP); `None` when no image was flagged.
     pub precision: Option<f64>,
+    /// TP / (TP + FN); `None` without positives.
     pub recall: Option<f64>,
+    /// Harmonic mean of precision and recall; `None` when undefined.
     pub f1: Option<f64>,
+    /// Brier score: mean squared error of the probability against the 0/1 label.
     pub mse: f64,
+    /// R² of the probability against the label; `None` when every label is the same.
     pub r2: Option<f64>,
 }
 
 /// Time to first result of a fresh process (filled in by the CLI, which can start one).
 #[derive(Debug, Clone, Serialize)]
 pub struct ColdStart {
+    /// What kind of start it was (e.g. "warm CubeCL cache").
     pub label: String,
+    /// Wall time from process start to exit, in seconds.
     pub seconds: f64,
 }
 
+/// Everything one benchmark run measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
+    /// Version of radscreen that ran.
     pub radscreen_version: String,
+    /// When the run started, in seconds since the Unix epoch.
     pub started_unix_s: u64,
+    /// The machine it ran on.
     pub machine: Machine,
+    /// The device that ran inference.
     pub device: DeviceReport,
+    /// The data folder, as given.
     pub data: String,
+    /// Decode speed per transfer syntax, one thread.
     pub decode: Vec<DecodeRow>,
     /// Stored values to model input (modality/VOI stages, windows, resize), one thread.
     pub preprocess_images_per_s: f64,
+    /// Inference speed per batch size.
     pub inference: Vec<InferenceRow>,
+    /// The whole screening pipeline.
     pub end_to_end: EndToEnd,
+    /// Time to first result of fresh processes; empty unless the CLI measured it.
     pub cold_start: Vec<ColdStart>,
+    /// The model measured.
     pub model: ModelInfo,
+    /// One training epoch; `None` without a manifest or when not asked for.
     pub training: Option<TrainingRow>,
+    /// Quality per finding at the model's thresholds; empty without a manifest.
     pub quality: Vec<QualityRow>,
 }
 
@@ -203,11 +267,14 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
     if opts.batches.is_empty() || opts.batches.contains(&0) {
         return Err(Error::option("--batches", "batch sizes must be positive"));
     }
+    // A throw-away key: the benchmark keeps no pseudonyms, so it neither needs nor creates
+    // the user's key file.
     let screener = Screener::new(
         ScreenOptions::new()
             .with_model(opts.model.clone())
             .with_device(opts.device.clone())
-            .with_batch_size(opts.screen_batch),
+            .with_batch_size(opts.screen_batch)
+            .with_key(PseudonymKey::generate()?),
     )?;
     let model = screener.model();
     let (files, _) = walk(&opts.data, None)?;
@@ -254,12 +321,11 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
 
     log("decode + preprocess on all threads (the screener's code)");
     let read = ReadOptions::default();
-    let key = screener.options().key.clone();
     let cx = DecodeContext {
         root: &opts.data,
         pre,
         read: &read,
-        key: &key,
+        key: screener.key(),
     };
     let decode_images_per_s = rate(opts.seconds, || {
         files
@@ -273,7 +339,7 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
 
     log("end to end (screening the folder)");
     // the peak so far includes the decode measurements above, which hold every file in memory
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    reset_peak_rss();
     let mut rows = Vec::new();
     let stats = screener.screen_files(&opts.data, &files, &mut |r| {
         rows.extend(r.rows);
@@ -422,7 +488,7 @@ fn time_inference(model: &Model, batch: usize, size: usize, seconds: f64) -> Res
 
 fn quality(
     manifest: &Path,
-    rows: &[crate::screen::Row],
+    rows: &[radscreen_screen::Row],
     findings: &[String],
     thresholds: &BTreeMap<String, f64>,
 ) -> Result<Vec<QualityRow>> {
@@ -448,26 +514,18 @@ fn quality(
     Ok(out)
 }
 
-/// Confusion-matrix rates at `threshold`, plus the Brier score and its R².
+/// Confusion-matrix rates at `threshold` (counted by radscreen-eval, positive class: finding
+/// present), plus the Brier score and its R².
 pub fn quality_row(finding: &str, threshold: f64, pairs: &[(bool, f64)]) -> QualityRow {
-    let (mut tp, mut fp, mut tn, mut fn_) = (0usize, 0usize, 0usize, 0usize);
+    let mut c = radscreen_eval::Confusion::default();
     let (mut sse, mut sum_y) = (0.0, 0.0);
     for &(y, p) in pairs {
-        match (y, p >= threshold) {
-            (true, true) => tp += 1,
-            (false, true) => fp += 1,
-            (false, false) => tn += 1,
-            (true, false) => fn_ += 1,
-        }
+        c.add(y, p >= threshold);
         let yv = f64::from(u8::from(y));
         sse += (p - yv).powi(2);
         sum_y += yv;
     }
     let n = pairs.len();
-    let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
-    let precision = ratio(tp, tp + fp);
-    let recall = ratio(tp, tp + fn_);
-    let f1 = ratio(2 * tp, 2 * tp + fp + fn_);
     let mean = sum_y / n.max(1) as f64;
     let sst: f64 = pairs
         .iter()
@@ -477,11 +535,11 @@ pub fn quality_row(finding: &str, threshold: f64, pairs: &[(bool, f64)]) -> Qual
         finding: finding.to_string(),
         threshold,
         images: n,
-        positives: tp + fn_,
-        accuracy: ratio(tp + tn, n).unwrap_or(0.0),
-        precision,
-        recall,
-        f1,
+        positives: c.positives() as usize,
+        accuracy: c.metrics(1.0).accuracy.unwrap_or(0.0),
+        precision: c.precision(),
+        recall: c.recall(),
+        f1: c.f1(),
         mse: sse / n.max(1) as f64,
         r2: (sst > 0.0).then(|| 1.0 - sse / sst),
     }
@@ -522,7 +580,7 @@ fn train_epoch(
     device: &radscreen_model::SelectedDevice,
 ) -> Result<Option<TrainingRow>> {
     let params = model.config().preprocess.clone();
-    let data = crate::dataset::load_dataset(manifest, None, &params, &|_, _| {})?;
+    let data = radscreen_screen::dataset::load_dataset(manifest, None, &params, &|_, _| {})?;
     if data.train.is_empty() || data.val.is_empty() {
         return Ok(None);
     }
@@ -566,19 +624,6 @@ fn machine() -> Machine {
         cpu,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
     }
-}
-
-/// The process's peak resident memory (Linux: VmHWM), for "memory stays flat" checks.
-pub fn peak_rss_bytes() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: u64 = s
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb * 1024)
 }
 
 #[cfg(test)]

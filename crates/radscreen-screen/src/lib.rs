@@ -1,3 +1,7 @@
+//! radscreen-screen: the screening pipeline and its report, plus what joins the other crates
+//! for it: preprocessing a DICOM frame for the model ([`prepare`]) and loading training data
+//! from a manifest ([`dataset`]).
+//!
 //! Batch screening: walk a folder, decode and preprocess files in parallel (rayon), score them
 //! in batches on the device, and hand back one result per file as it completes.
 //!
@@ -8,20 +12,26 @@
 //! filled together.
 //!
 //! ```no_run
-//! use radscreen::screen::{ScreenOptions, Screener};
+//! use radscreen_screen::{ScreenOptions, Screener};
 //! let screener = Screener::new(ScreenOptions::new())?;
-//! let files = radscreen::screen::walk("scans".as_ref(), None)?.0;
+//! let files = radscreen_screen::walk("scans".as_ref(), None)?.0;
 //! screener.screen_files("scans".as_ref(), &files, &mut |result| {
 //!     for row in &result.rows {
 //!         println!("{} {:?} {:?}", row.path, row.status, row.scores);
 //!     }
 //!     std::ops::ControlFlow::Continue(())
 //! })?;
-//! # Ok::<(), radscreen::Error>(())
+//! # Ok::<(), radscreen_screen::Error>(())
 //! ```
 
+pub mod dataset;
+mod error;
 mod html;
+mod key;
 mod pipeline;
+pub mod prepare;
+pub mod process;
+mod record;
 mod report;
 mod rows;
 mod run;
@@ -37,14 +47,15 @@ use radscreen_dicom::ReadOptions;
 use radscreen_imaging::preprocess::Preprocess;
 use radscreen_model::{DeviceOptions, DevicePreference, Model, SelectedDevice, select_device};
 
-use crate::error::{Error, Result};
-use crate::prepare::preprocess_for;
-pub use report::{Counts, PARTIAL, ReportWriter, RunInfo, count, finish, overlay, read_report};
+pub use crate::error::{Error, Result};
+pub use crate::key::{PseudonymKey, default_key_path};
+pub use record::{Counts, ModelRecord, RunInfo, RunTimings, Timings};
+pub use report::{PARTIAL, ReportWriter, count, finish, overlay, read_report};
 pub use rows::{
     Row, Status, complete_files, header, read_file, to_csv, to_csv_header, write_atomic, write_file,
 };
 pub use run::{Progress, ReportOptions, RunOutcome, merge_reports, parse_shard, screen_to_report};
-pub(crate) use work::{DecodeContext, decode_file};
+pub use work::{DecodeContext, decode_file};
 pub use work::{FileWork, in_shard, pseudonym, walk};
 
 /// Where the model comes from.
@@ -62,7 +73,9 @@ pub enum ModelSource {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScreenOptions {
+    /// Where the model comes from.
     pub model: ModelSource,
+    /// Which device runs inference.
     pub device: DeviceOptions,
     /// Images per inference batch.
     pub batch_size: usize,
@@ -72,8 +85,10 @@ pub struct ScreenOptions {
     pub read: ReadOptions,
     /// Keep patient ID and name in rows (off by default).
     pub keep_phi: bool,
-    /// Key for the study/series/instance pseudonyms (same key: same pseudonyms across runs).
-    pub key: String,
+    /// Secret key for the study/series/instance pseudonyms and heatmap names (same key: same
+    /// pseudonyms across runs and shards). `None`: the user's own key
+    /// ([`PseudonymKey::user_default`]), generated on first use; there is no public default.
+    pub key: Option<PseudonymKey>,
     /// Decoded files allowed to wait for the model.
     pub queue: usize,
     /// Stop at the first file that fails.
@@ -91,7 +106,7 @@ impl Default for ScreenOptions {
             thresholds: BTreeMap::new(),
             read: ReadOptions::default(),
             keep_phi: false,
-            key: "radscreen".into(),
+            key: None,
             queue: 64,
             fail_fast: false,
             lesion_floor: 0.05,
@@ -100,37 +115,46 @@ impl Default for ScreenOptions {
 }
 
 impl ScreenOptions {
+    /// The defaults: the shipped model, batches of 16, a queue of 64, the model's thresholds.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets where the model comes from.
     pub fn with_model(mut self, m: ModelSource) -> Self {
         self.model = m;
         self
     }
+    /// Sets which device runs inference.
     pub fn with_device(mut self, d: DeviceOptions) -> Self {
         self.device = d;
         self
     }
+    /// Sets the images per inference batch.
     pub fn with_batch_size(mut self, b: usize) -> Self {
         self.batch_size = b;
         self
     }
+    /// Overrides the threshold of one finding.
     pub fn with_threshold(mut self, finding: impl Into<String>, t: f64) -> Self {
         self.thresholds.insert(finding.into(), t);
         self
     }
+    /// Keeps (or drops) patient ID and name in rows.
     pub fn with_keep_phi(mut self, keep: bool) -> Self {
         self.keep_phi = keep;
         self
     }
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.key = key.into();
+    /// Sets the pseudonym key.
+    pub fn with_key(mut self, key: PseudonymKey) -> Self {
+        self.key = Some(key);
         self
     }
+    /// Stops at the first file that fails (or not).
     pub fn with_fail_fast(mut self, f: bool) -> Self {
         self.fail_fast = f;
         self
     }
+    /// Sets how many decoded files may wait for the model.
     pub fn with_queue(mut self, q: usize) -> Self {
         self.queue = q;
         self
@@ -141,12 +165,19 @@ impl ScreenOptions {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PredictedLesion {
+    /// The file, relative to the screened folder.
     pub path: String,
+    /// The frame, from 0.
     pub frame: u32,
+    /// The finding whose map peaked.
     pub finding: String,
+    /// Row of the peak, in source pixels.
     pub row: f64,
+    /// Column of the peak, in source pixels.
     pub col: f64,
+    /// Activation at the peak, in 0..1.
     pub score: f32,
+    /// Half an activation-map cell, in source pixels.
     pub radius_px: f64,
 }
 
@@ -154,6 +185,7 @@ pub struct PredictedLesion {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FrameMaps {
+    /// The frame, from 0.
     pub frame: u32,
     /// Findings flagged on this frame (indices into the model's findings).
     pub flagged: Vec<usize>,
@@ -167,8 +199,11 @@ pub struct FrameMaps {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FileResult {
+    /// One row per frame, or one row for a file that could not be screened.
     pub rows: Vec<Row>,
+    /// Activation-map peaks of all its frames.
     pub lesions: Vec<PredictedLesion>,
+    /// Activation maps of its flagged frames.
     pub maps: Vec<FrameMaps>,
 }
 
@@ -176,20 +211,27 @@ pub struct FileResult {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScreenStats {
+    /// Files completed.
     pub files: u64,
+    /// Images (frames) scored.
     pub images: u64,
+    /// Decode and preprocessing time summed over threads, in seconds.
     pub decode_s: f64,
+    /// Time with at least one batch being scored, in seconds.
     pub inference_s: f64,
+    /// Wall-clock time of the call, in seconds.
     pub wall_s: f64,
     /// Stopped early (fail-fast, or the callback asked to stop).
     pub stopped: bool,
 }
 
 /// A loaded model on a chosen device, ready to screen.
+#[derive(Debug)]
 pub struct Screener {
     model: Model,
     device: SelectedDevice,
     opts: ScreenOptions,
+    key: PseudonymKey,
     pre: Preprocess,
     findings: Vec<String>,
     thresholds: Vec<f64>,
@@ -207,6 +249,10 @@ impl Screener {
         if opts.queue == 0 {
             return Err(Error::option("queue", "must be at least 1"));
         }
+        let key = match &opts.key {
+            Some(k) => k.clone(),
+            None => PseudonymKey::user_default()?,
+        };
         let device = select_device(&opts.device)?;
         let mut model = match &opts.model {
             ModelSource::Shipped => Model::shipped(&device.device)?,
@@ -253,21 +299,25 @@ impl Screener {
             })
             .collect();
         Ok(Screener {
-            pre: preprocess_for(&cfg.preprocess),
+            pre: cfg.preprocess.clone(),
             model,
             device,
             opts,
+            key,
             findings,
             thresholds,
         })
     }
 
+    /// The loaded model.
     pub fn model(&self) -> &Model {
         &self.model
     }
+    /// The device chosen, and why.
     pub fn device(&self) -> &SelectedDevice {
         &self.device
     }
+    /// The model's findings, in output order.
     pub fn findings(&self) -> &[String] {
         &self.findings
     }
@@ -279,8 +329,13 @@ impl Screener {
             .zip(self.thresholds.iter().copied())
             .collect()
     }
+    /// The options it was made with.
     pub fn options(&self) -> &ScreenOptions {
         &self.opts
+    }
+    /// The pseudonym key in use (the options' or the user's own).
+    pub fn key(&self) -> &PseudonymKey {
+        &self.key
     }
     /// The preprocessing the model expects.
     pub fn preprocess(&self) -> &Preprocess {

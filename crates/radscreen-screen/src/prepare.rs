@@ -1,28 +1,10 @@
 //! From a decoded DICOM frame to the model's input: the stage the modality needs (Hounsfield
 //! units for CT, modality values for MR, the display stage for radiographs), then
-//! radscreen-imaging's preprocessing with the parameters saved beside the model.
+//! radscreen-imaging's preprocessing with the parameters saved with the model (`Preprocess`,
+//! one type from config.json to the pixels).
 
 use radscreen_dicom::DicomImage;
-use radscreen_imaging::preprocess::{InputKind, Prepared, Preprocess, Window};
-use radscreen_model::PreprocessParams;
-
-/// radscreen-imaging's preprocessing configured as a model expects.
-pub fn preprocess_for(p: &PreprocessParams) -> Preprocess {
-    let mut pre = Preprocess::new().with_size(p.size);
-    pre.ct_windows = p.ct_windows.map(|(center, width)| Window { center, width });
-    pre.mr_percentiles = p.mr_percentiles;
-    pre
-}
-
-/// The parameters of radscreen-imaging's default preprocessing at `size` pixels.
-pub fn default_params(size: usize) -> PreprocessParams {
-    let pre = Preprocess::new().with_size(size);
-    PreprocessParams {
-        size: pre.size,
-        ct_windows: pre.ct_windows.map(|w| (w.center, w.width)),
-        mr_percentiles: pre.mr_percentiles,
-    }
-}
+use radscreen_imaging::preprocess::{InputKind, Prepared, Preprocess};
 
 /// Prepares one frame of an open image.
 ///

@@ -1,0 +1,27 @@
+//! What training takes: preprocessed images with their labels and lesion positions.
+
+use ndarray::Array3;
+
+/// A lesion's position in model-input pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainLesion {
+    /// Index into the model's findings.
+    pub finding: usize,
+    /// Centre row, in model-input pixels.
+    pub row: f32,
+    /// Centre column, in model-input pixels.
+    pub col: f32,
+    /// Radius, in model-input pixels.
+    pub radius: f32,
+}
+
+/// One preprocessed training image.
+#[derive(Debug, Clone)]
+pub struct TrainSample {
+    /// `[channels, size, size]`.
+    pub input: Array3<f32>,
+    /// Per finding: present.
+    pub labels: Vec<bool>,
+    /// Lesion positions, where known (`None`: only image labels are known).
+    pub lesions: Option<Vec<TrainLesion>>,
+}
