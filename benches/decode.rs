@@ -2,6 +2,9 @@
 //! 512x512 16-bit CT frame. Inputs come from scripts/bench-decode.sh (the same files the
 //! pydicom peer decodes). Run one core for per-core numbers: `RAYON_NUM_THREADS=1`.
 
+// criterion_group! and criterion_main! generate public functions without docs.
+#![allow(missing_docs)]
+
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -3,6 +3,9 @@
 //!
 //!     RAYON_NUM_THREADS=1 cargo bench --bench synth
 
+// criterion_group! and criterion_main! generate public functions without docs.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use radscreen::synth::{Modality, Phantom, SynthOptions, plan, render};
 

@@ -5,6 +5,9 @@
 //! Every iteration scores a fresh batch (new values), and `predict` reads the results back,
 //! which synchronises the device before the clock stops.
 
+// criterion_group! and criterion_main! generate public functions without docs.
+#![allow(missing_docs)]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use radscreen_model::{DeviceOptions, DevicePreference, Model, random_batch, select_device};
 
