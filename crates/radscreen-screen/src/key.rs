@@ -73,7 +73,19 @@ impl PseudonymKey {
                 "no config folder (set HOME or XDG_CONFIG_HOME), and no --key-file or RADSCREEN_KEY",
             )
         })?;
-        Self::load_or_create(&path)
+        // Say what to do, not only what failed: a container user without a home cannot keep
+        // a key of its own, and the key then has to be given.
+        Self::load_or_create(&path).map_err(|e| match e {
+            Error::Io { path, source } => Error::option(
+                "key",
+                format!(
+                    "cannot read or make the pseudonym key {}: {source}; give one with \
+                     --key-file or RADSCREEN_KEY",
+                    path.display()
+                ),
+            ),
+            e => e,
+        })
     }
 
     /// Reads the key file at `path`, or creates it with a fresh key (mode 0600 on Unix). Two

@@ -369,7 +369,7 @@ fn header_disagreement_is_a_mismatch() {
     let e = decode(&stream, &target(2, 2, 1, 12)).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "JPEG-LS rows is 1 but the DICOM header says 2"
+        "the stream's rows is 1 but the DICOM header says 2"
     );
 }
 
