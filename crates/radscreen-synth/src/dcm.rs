@@ -47,7 +47,7 @@ pub struct Header<'a> {
     pub instance_number: u32,
     pub manufacturer: &'a str,
     pub model: &'a str,
-    pub body_part: &'static str,
+    pub body_part: &'a str,
     pub series_description: String,
     pub rows: usize,
     pub cols: usize,
@@ -284,6 +284,8 @@ pub fn encode(h: &Header<'_>, pixels: &[u16], syntax: Syntax, path: &Path) -> Re
         let (code, meaning) = match h.body_part {
             "CHEST" => ("51185008", "Chest"),
             "HAND" => ("85562004", "Hand"),
+            "SKULL" => ("89546000", "Skull"),
+            "LEG" => ("30021000", "Lower leg"),
             _ => ("40983000", "Upper arm"),
         };
         let seq = |c, m| DataSetSequence::from(vec![code_item(c, m)]);

@@ -32,6 +32,14 @@ pub enum Error {
         #[source]
         source: csv::Error,
     },
+    /// A real background (from `scripts/fetch-real-backgrounds.sh`) is missing or unreadable.
+    #[error("background {path}: {reason}")]
+    Background {
+        /// The file.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
+    },
     /// Building or encoding the DICOM object failed.
     #[error("cannot encode DICOM file {path}: {what}")]
     Dicom {

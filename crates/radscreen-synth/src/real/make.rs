@@ -1,0 +1,398 @@
+//! The real-background generator: cases (a CT or MR slab, a DRR, a real radiograph or slice)
+//! planned from the seed, findings inserted where they occur (nodules in the lungs of the
+//! mask, tumours in liver or brain, fractures across ribs, vertebrae, skull and long bones),
+//! written as DICOM with their geometry, and the same manifest.csv and lesions.csv as the
+//! phantoms (plus `background` and `appearance` columns).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::generate::Summary;
+use crate::lesion::{Finding, Lesion};
+use crate::options::{Modality, Syntax};
+use crate::phi::{Patient, uid};
+use crate::real::drr::{Projection, View};
+use crate::real::index::{Entry, read_index};
+use crate::real::place::{Loaded, add_fracture, add_tumor};
+use crate::real::volume::Volume;
+use crate::real::write::{encode, io, modality_of, write_truth};
+use crate::rng::{Rng, mix};
+
+const K_CASE: u64 = 11;
+const K_RENDER: u64 = 12;
+const K_PATIENT: u64 = 13;
+/// Keeps UIDs apart from a phantom set made with the same seed.
+const UID_SALT: u64 = 0x5EA1_BAC6;
+
+/// Options of a real-background run.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RealOptions {
+    /// The folder `scripts/fetch-real-backgrounds.sh` printed.
+    pub backgrounds: PathBuf,
+    /// Images to write (at least; the last case may add a few slices).
+    pub count: usize,
+    /// Seed: the same options give the same files.
+    pub seed: u64,
+    /// Chance that a case has a tumour.
+    pub tumor_rate: f32,
+    /// Chance that a case has a fracture (where the background has bone to break).
+    pub fracture_rate: f32,
+    /// Transfer syntax of the files (`Mixed` cycles through them by case).
+    pub syntax: Syntax,
+    /// Only backgrounds of these splits (`train`, `val`, `test`); empty: all.
+    pub splits: Vec<String>,
+    /// UID root; `None`: UUID-derived 2.25 UIDs.
+    pub uid_root: Option<String>,
+}
+
+impl RealOptions {
+    /// Defaults: 200 images, seed 0, tumours in 45 % and fractures in 45 % of cases.
+    pub fn new(backgrounds: impl Into<PathBuf>) -> Self {
+        Self {
+            backgrounds: backgrounds.into(),
+            count: 200,
+            seed: 0,
+            tumor_rate: 0.45,
+            fracture_rate: 0.45,
+            syntax: Syntax::ExplicitLe,
+            splits: Vec::new(),
+            uid_root: None,
+        }
+    }
+
+    /// With `count` images.
+    pub fn with_count(mut self, count: usize) -> Self {
+        self.count = count;
+        self
+    }
+
+    /// With `seed`.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Only backgrounds of these splits.
+    pub fn with_splits(mut self, splits: &[&str]) -> Self {
+        self.splits = splits.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// With this transfer syntax.
+    pub fn with_syntax(mut self, syntax: Syntax) -> Self {
+        self.syntax = syntax;
+        self
+    }
+}
+
+/// What a case renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Consecutive axial slices of a volume (CT or MR).
+    Slab,
+    /// A frontal radiograph projected from a CT volume.
+    Drr,
+    /// The single image itself (a real radiograph or slice).
+    Single,
+}
+
+/// One planned case.
+#[derive(Clone, Debug)]
+pub(super) struct Case {
+    pub(super) index: usize,
+    pub(super) background: usize,
+    pub(super) kind: Kind,
+    /// Slices to write (slabs).
+    pub(super) slices: usize,
+    pub(super) tumor: bool,
+    pub(super) fracture: bool,
+    pub(super) syntax: Syntax,
+}
+
+/// The images one case wrote: relative path and records of each.
+pub(super) type Written = Vec<(String, Vec<Lesion>)>;
+
+/// A rendered image: stored values and its records.
+pub(super) struct Image {
+    pub(super) pixels: Vec<u16>,
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) spacing: f32,
+    pub(super) position: Option<(f32, [f32; 3])>,
+    pub(super) lesions: Vec<Lesion>,
+}
+
+fn to_u16(px: &[f32], lo: f32, hi: f32, max: u16) -> Vec<u16> {
+    let s = f32::from(max) / (hi - lo).max(1e-6);
+    px.iter()
+        .map(|&v| ((v - lo) * s).round().clamp(0.0, f32::from(max)) as u16)
+        .collect()
+}
+
+fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
+    let mut rng = Rng::keyed(seed, &[K_RENDER, case.index as u64]);
+    let nz = bg.vol.dims[2];
+    match case.kind {
+        Kind::Slab | Kind::Single => {
+            let n = case.slices.min(nz).max(1);
+            // work on the slab and a margin for lesions that reach beyond it
+            let margin = ((20.0 / bg.vol.spacing[2]).ceil() as usize).min(nz);
+            let z0 = rng.int(0, (nz - n) as u32) as usize;
+            let lo = z0.saturating_sub(margin);
+            let hi = (z0 + n + margin).min(nz);
+            let plane = bg.vol.dims[0] * bg.vol.dims[1];
+            let mut v = Volume {
+                dims: [bg.vol.dims[0], bg.vol.dims[1], hi - lo],
+                spacing: bg.vol.spacing,
+                data: bg.vol.data[lo * plane..hi * plane].to_vec(),
+            };
+            let labels = bg
+                .labels
+                .as_ref()
+                .map(|l| l[lo * plane..hi * plane].to_vec());
+            let inner = (z0 - lo, z0 - lo + n);
+            let mut recs = Vec::new();
+            if case.tumor
+                && let Some(i) = add_tumor(bg, &mut v, &labels, &mut rng, inner)
+            {
+                recs.extend(i.records);
+            }
+            if case.fracture
+                && let Some(i) = add_fracture(bg, &mut v, &labels, &mut rng, inner)
+            {
+                recs.extend(i.records);
+            }
+            (inner.0..inner.1)
+                .map(|z| {
+                    let pixels = match bg.modality {
+                        Modality::Ct => v
+                            .slice(z)
+                            .iter()
+                            .map(|h| (h + 1024.0).round().clamp(0.0, 4095.0) as u16)
+                            .collect(),
+                        _ => to_u16(v.slice(z), bg.p[0].min(0.0), bg.p[2] * 1.25, 4095),
+                    };
+                    let lesions = recs
+                        .iter()
+                        .filter(|(zz, _)| *zz == z)
+                        .map(|(_, l)| {
+                            let mut l = l.clone();
+                            if bg.modality != Modality::Ct {
+                                l.contrast *=
+                                    4095.0 / (bg.p[2] * 1.25 - bg.p[0].min(0.0)).max(1e-6);
+                            }
+                            l
+                        })
+                        .collect();
+                    let k = z - inner.0;
+                    Image {
+                        pixels,
+                        rows: v.dims[1],
+                        cols: v.dims[0],
+                        spacing: v.spacing[0],
+                        position: (nz > 1).then(|| {
+                            let (w, h) = (
+                                v.dims[0] as f32 * v.spacing[0],
+                                v.dims[1] as f32 * v.spacing[1],
+                            );
+                            (
+                                v.spacing[2],
+                                [-w / 2.0, -h / 2.0, (z0 + k) as f32 * v.spacing[2]],
+                            )
+                        }),
+                        lesions,
+                    }
+                })
+                .collect()
+        }
+        Kind::Drr => {
+            let mut v = bg.vol.clone();
+            let labels = bg.labels.clone();
+            let mut ins = Vec::new();
+            if case.tumor
+                && let Some(i) = add_tumor(bg, &mut v, &labels, &mut rng, (0, nz))
+            {
+                ins.push((Finding::Tumor, i));
+            }
+            if case.fracture
+                && let Some(i) = add_fracture(bg, &mut v, &labels, &mut rng, (0, nz))
+            {
+                ins.push((Finding::Fracture, i));
+            }
+            let pixel = 0.3;
+            let mut p = Projection::new(&v, View::Frontal, pixel);
+            let lesions: Vec<Lesion> = ins
+                .iter()
+                .filter_map(|(f, i)| {
+                    let l = &i.records.first()?.1;
+                    p.record(&v, &i.changed, *f, l.size_mm, 0.3, &l.detail)
+                })
+                .collect();
+            let photons = rng.range(5e3, 4e4);
+            p.expose(photons, rng.range(0.3, 1.0), 8.0, &mut rng);
+            let mut sorted: Vec<f32> = p.px.iter().copied().step_by(11).collect();
+            sorted.sort_by(f32::total_cmp);
+            let q = |f: f32| sorted[((sorted.len() - 1) as f32 * f) as usize];
+            let (lo, hi) = (q(0.005), q(0.995));
+            let scale = 4095.0 / (hi - lo).max(1e-6);
+            let lesions = lesions
+                .into_iter()
+                .map(|mut l| {
+                    l.contrast *= scale;
+                    l
+                })
+                .collect();
+            vec![Image {
+                pixels: to_u16(&p.px, lo, hi, 4095),
+                rows: p.rows,
+                cols: p.cols,
+                spacing: pixel,
+                position: None,
+                lesions,
+            }]
+        }
+    }
+}
+
+/// Generates a real-background set under `out`: DICOM files, `manifest.csv`, `lesions.csv`.
+pub fn generate_real(out: &Path, o: &RealOptions) -> Result<Summary> {
+    if o.count == 0 {
+        return Err(Error::InvalidOption {
+            name: "count",
+            reason: "must be at least 1".into(),
+        });
+    }
+    let index = read_index(&o.backgrounds)?;
+    let entries: Vec<Entry> = index
+        .backgrounds
+        .into_iter()
+        .filter(|e| o.splits.is_empty() || o.splits.iter().any(|s| s == e.split()))
+        .collect();
+    if entries.is_empty() {
+        return Err(Error::InvalidOption {
+            name: "splits",
+            reason: format!("no background in {:?}", o.splits),
+        });
+    }
+    let loaded: Vec<Arc<Loaded>> = entries
+        .into_par_iter()
+        .map(|e| Loaded::load(&o.backgrounds, e).map(Arc::new))
+        .collect::<Result<_>>()?;
+    // plan: cases drawn over (background, kind) pairs, images shared evenly by modality group
+    let pairs: Vec<(usize, Kind)> = loaded
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| b.kinds().into_iter().map(move |k| (i, k)))
+        .collect();
+    let weight = |&(i, k): &(usize, Kind)| -> f64 {
+        let group = match (loaded[i].modality, k) {
+            (Modality::Ct, Kind::Drr) | (Modality::Cr | Modality::Dx, _) => 2,
+            (Modality::Ct, _) => 0,
+            _ => 1,
+        };
+        let in_group = pairs
+            .iter()
+            .filter(|&&(j, kk)| {
+                let g = match (loaded[j].modality, kk) {
+                    (Modality::Ct, Kind::Drr) | (Modality::Cr | Modality::Dx, _) => 2,
+                    (Modality::Ct, _) => 0,
+                    _ => 1,
+                };
+                g == group
+            })
+            .count();
+        // slabs give ~12 images a case, radiographs one: weight cases so images balance
+        let per_case = if k == Kind::Slab { 12.0 } else { 1.0 };
+        1.0 / (in_group as f64 * per_case)
+    };
+    let weights: Vec<f64> = pairs.iter().map(weight).collect();
+    let mut cases = Vec::new();
+    let mut left = o.count;
+    while left > 0 {
+        let ci = cases.len();
+        let mut rng = Rng::keyed(o.seed, &[K_CASE, ci as u64]);
+        let (bi, kind) = pairs[rng.weighted(&weights)];
+        let slices = if kind == Kind::Slab {
+            (rng.int(8, 16) as usize)
+                .min(left)
+                .min(loaded[bi].vol.dims[2])
+        } else {
+            1
+        };
+        cases.push(Case {
+            index: ci,
+            background: bi,
+            kind,
+            slices,
+            tumor: rng.chance(o.tumor_rate),
+            fracture: rng.chance(o.fracture_rate),
+            syntax: match o.syntax {
+                Syntax::Mixed => Syntax::ALL[ci % Syntax::ALL.len()],
+                s => s,
+            },
+        });
+        left = left.saturating_sub(slices);
+    }
+    // one patient per background: the background is one person
+    let patients: Vec<Patient> = loaded
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let mut rng = Rng::keyed(o.seed, &[K_PATIENT, i as u64]);
+            let female = rng.chance(0.5);
+            let age = rng.int(30, 80);
+            Patient::draw(&mut rng, i, female, age, b.entry.split())
+        })
+        .collect();
+    fs::create_dir_all(out).map_err(io(out))?;
+    let uid_seed = mix(o.seed, &[UID_SALT]);
+    let uids =
+        |kind, a: usize, b: usize| uid(o.uid_root.as_deref(), uid_seed, kind, a as u64, b as u64);
+    let path_of = |c: &Case, k: usize| {
+        format!(
+            "p{:04}/s{:04}_{}/i{:03}.dcm",
+            c.background,
+            c.index,
+            modality_of(&loaded[c.background], c)
+                .code()
+                .to_ascii_lowercase(),
+            k
+        )
+    };
+    let written: Vec<Result<Written>> = cases
+        .par_iter()
+        .map(|c| {
+            let bg = &loaded[c.background];
+            let images = render(bg, c, o.seed);
+            let modality = modality_of(bg, c);
+            let mut rows = Vec::new();
+            for (k, img) in images.into_iter().enumerate() {
+                let rel = path_of(c, k);
+                let path = out.join(&rel);
+                if let Some(d) = path.parent() {
+                    fs::create_dir_all(d).map_err(io(d))?;
+                }
+                let bytes = encode(
+                    bg,
+                    c,
+                    modality,
+                    &patients[c.background],
+                    &img,
+                    k,
+                    &uids,
+                    &path,
+                    c.syntax,
+                )?;
+                fs::write(&path, bytes).map_err(io(&path))?;
+                rows.push((rel, img.lesions));
+            }
+            Ok(rows)
+        })
+        .collect();
+    write_truth(out, &loaded, &cases, &patients, written)
+}
