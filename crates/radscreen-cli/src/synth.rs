@@ -1,8 +1,10 @@
-//! `radscreen synth --out DIR --count N --seed S [--modality ct,mr,xr]`
+//! `radscreen synth --out DIR --count N --seed S [--modality ct,mr,xr]`, or with
+//! `--backgrounds DIR`: findings inserted into real CT, MR and radiographs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use radscreen::synth::real::{RealOptions, generate_real};
 use radscreen::synth::{Modality, Subgroup, Syntax, SynthOptions, generate};
 
 use crate::CmdResult;
@@ -51,6 +53,14 @@ pub struct Args {
     /// Noise multiplier for --harder.
     #[arg(long, default_value_t = 2.0)]
     harder_noise: f32,
+    /// Insert the findings into real anatomy instead of phantoms: the folder that
+    /// scripts/fetch-real-backgrounds.sh prints. Uses --count, --seed, --transfer-syntax,
+    /// --tumor-rate and --fracture-rate; the phantom options do not apply.
+    #[arg(long)]
+    backgrounds: Option<PathBuf>,
+    /// With --backgrounds: only backgrounds of these splits (train, val, test), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    splits: Vec<String>,
 }
 
 fn range(s: &str, name: &str) -> Result<(f32, f32), String> {
@@ -66,6 +76,33 @@ fn range(s: &str, name: &str) -> Result<(f32, f32), String> {
 }
 
 pub fn run(a: Args) -> CmdResult {
+    if let Some(dir) = &a.backgrounds {
+        let mut o = RealOptions::new(dir)
+            .with_count(a.count)
+            .with_seed(a.seed)
+            .with_syntax(a.transfer_syntax.parse::<Syntax>()?);
+        o.tumor_rate = a.tumor_rate;
+        o.fracture_rate = a.fracture_rate;
+        o.splits = a.splits.clone();
+        if let Some(bad) = o
+            .splits
+            .iter()
+            .find(|s| !matches!(s.as_str(), "train" | "val" | "test"))
+        {
+            return Err(format!("--splits: {bad:?} is not train, val or test").into());
+        }
+        let s = generate_real(&a.out, &o)?;
+        eprintln!(
+            "wrote {} images ({} series, {} backgrounds; {} with tumours, {} with fractures) to {}",
+            s.images,
+            s.series,
+            s.patients,
+            s.tumor_images,
+            s.fracture_images,
+            a.out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut o = SynthOptions::new()
         .with_count(a.count)
         .with_seed(a.seed)

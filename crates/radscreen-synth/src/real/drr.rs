@@ -49,6 +49,26 @@ fn integrals(v: &Volume, view: View) -> (Vec<f32>, usize) {
     (p, nu)
 }
 
+/// The largest change (∫Δμ ds) that voxels changed in `v` (indices and old values) make to any
+/// ray along `view`: below a few hundredths a change is lost in a radiograph's noise.
+pub fn projected_peak(v: &Volume, changed: &[(usize, f32)], view: View) -> f32 {
+    let [nx, ny, _] = v.dims;
+    let step = match view {
+        View::Frontal => v.spacing[1],
+        View::Lateral => v.spacing[0],
+    };
+    let mut acc: std::collections::HashMap<(usize, usize), f32> = Default::default();
+    for &(i, old) in changed {
+        let z = i / (nx * ny);
+        let u = match view {
+            View::Frontal => i % nx,
+            View::Lateral => (i % (nx * ny)) / nx,
+        };
+        *acc.entry((u, z)).or_default() += (mu(v.data[i]) - mu(old)) * step;
+    }
+    acc.values().fold(0f32, |m, d| m.max(d.abs()))
+}
+
 /// A projected radiograph in log-attenuation units (∫μ ds) on a square-pixel detector grid.
 #[derive(Clone, Debug)]
 pub struct Projection {

@@ -128,7 +128,7 @@ impl Entry {
                     self.big_endian,
                 )
             }
-            Format::Dicom => read_dicom(&path),
+            Format::Dicom => read_dicom(&path, self.spacing.map(|s| s[0])),
         }
     }
 
@@ -167,8 +167,9 @@ impl Entry {
 }
 
 /// Frame 0 of a DICOM file as modality values, MONOCHROME1 turned round so that more
-/// attenuation (or signal) is always brighter.
-fn read_dicom(path: &Path) -> Result<Volume> {
+/// attenuation (or signal) is always brighter. `spacing` (mm) overrides the file's, which some
+/// real radiographs leave empty or zero.
+fn read_dicom(path: &Path, spacing: Option<f32>) -> Result<Volume> {
     let err = |e: radscreen_dicom::Error| bad(path, e.to_string());
     let img = radscreen_dicom::DicomImage::open(path).map_err(err)?;
     let a = img.modality(0).map_err(err)?;
@@ -179,7 +180,15 @@ fn read_dicom(path: &Path) -> Result<Volume> {
         let max = data.iter().copied().fold(f32::MIN, f32::max);
         data.iter_mut().for_each(|v| *v = max - *v);
     }
-    let s = meta.pixel_spacing.map_or(1.0, |p| p[0] as f32);
+    let s = spacing
+        .or(meta.pixel_spacing.map(|p| p[0] as f32))
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .ok_or_else(|| {
+            bad(
+                path,
+                "no usable Pixel Spacing; give `spacing` in index.json",
+            )
+        })?;
     Ok(Volume {
         dims: [cols, rows, 1],
         spacing: [s, s, s],

@@ -145,9 +145,11 @@ impl Shape {
 fn bounds(v: &Volume, c: [f32; 3], mm: f32) -> [(usize, usize); 3] {
     let mut b = [(0, 0); 3];
     for a in 0..3 {
-        let h = mm / v.spacing[a];
+        let h = (mm / v.spacing[a]).min(v.dims[a] as f32);
         let lo = (c[a] - h).floor().max(0.0) as usize;
-        let hi = ((c[a] + h).ceil() as usize + 1).min(v.dims[a]);
+        let hi = ((c[a] + h).ceil().max(0.0) as usize)
+            .saturating_add(1)
+            .min(v.dims[a]);
         b[a] = (lo.min(hi), hi);
     }
     b

@@ -15,13 +15,17 @@ use crate::generate::Summary;
 use crate::lesion::{Finding, Lesion};
 use crate::options::{Modality, Syntax};
 use crate::phi::{Patient, uid};
-use crate::real::drr::{Projection, View};
+use crate::real::drr::{Projection, View, projected_peak};
 use crate::real::index::{Entry, read_index};
+use crate::real::insert::Insertion;
 use crate::real::place::{Loaded, add_fracture, add_tumor};
 use crate::real::volume::Volume;
 use crate::real::write::{encode, io, modality_of, write_truth};
 use crate::rng::{Rng, mix};
 
+/// Smallest projected change (∫Δμ ds) a DRR finding must make somewhere: about 0.5 % of a
+/// chest film's range, several times its quantum noise.
+const MIN_PROJECTED: f32 = 0.03;
 const K_CASE: u64 = 11;
 const K_RENDER: u64 = 12;
 const K_PATIENT: u64 = 13;
@@ -51,14 +55,14 @@ pub struct RealOptions {
 }
 
 impl RealOptions {
-    /// Defaults: 200 images, seed 0, tumours in 45 % and fractures in 45 % of cases.
+    /// Defaults: 200 images, seed 0, tumours in 60 % and fractures in 60 % of cases.
     pub fn new(backgrounds: impl Into<PathBuf>) -> Self {
         Self {
             backgrounds: backgrounds.into(),
             count: 200,
             seed: 0,
-            tumor_rate: 0.45,
-            fracture_rate: 0.45,
+            tumor_rate: 0.6,
+            fracture_rate: 0.6,
             syntax: Syntax::ExplicitLe,
             splits: Vec::new(),
             uid_root: None,
@@ -80,6 +84,14 @@ impl RealOptions {
     /// Only backgrounds of these splits.
     pub fn with_splits(mut self, splits: &[&str]) -> Self {
         self.splits = splits.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// With these chances of a tumour and of a fracture per case (0 and 0 render the same
+    /// cases without findings, for comparison).
+    pub fn with_rates(mut self, tumor: f32, fracture: f32) -> Self {
+        self.tumor_rate = tumor;
+        self.fracture_rate = fracture;
         self
     }
 
@@ -135,7 +147,10 @@ fn to_u16(px: &[f32], lo: f32, hi: f32, max: u16) -> Vec<u16> {
 }
 
 fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
-    let mut rng = Rng::keyed(seed, &[K_RENDER, case.index as u64]);
+    // one stream per purpose, so that a case rendered without its findings (rates 0, same
+    // seed) has the same slab, exposure and noise: the tests compare the two
+    let stream = |k: u64| Rng::keyed(seed, &[K_RENDER, case.index as u64, k]);
+    let (mut rng, mut rt, mut rf) = (stream(0), stream(1), stream(2));
     let nz = bg.vol.dims[2];
     match case.kind {
         Kind::Slab | Kind::Single => {
@@ -157,15 +172,32 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 .map(|l| l[lo * plane..hi * plane].to_vec());
             let inner = (z0 - lo, z0 - lo + n);
             let mut recs = Vec::new();
-            if case.tumor
-                && let Some(i) = add_tumor(bg, &mut v, &labels, &mut rng, inner)
-            {
-                recs.extend(i.records);
+            // a slab is several images: up to three tumours and two fractures in it, so that
+            // about a third of its images show each finding
+            let single = nz == 1;
+            let tumors = if !case.tumor {
+                0
+            } else if single {
+                1
+            } else {
+                rt.int(1, 3)
+            };
+            for _ in 0..tumors {
+                if let Some(i) = add_tumor(bg, &mut v, &labels, &mut rt, inner, false) {
+                    recs.extend(i.records);
+                }
             }
-            if case.fracture
-                && let Some(i) = add_fracture(bg, &mut v, &labels, &mut rng, inner)
-            {
-                recs.extend(i.records);
+            let fractures = if !case.fracture {
+                0
+            } else if single {
+                1
+            } else {
+                rf.int(1, 2)
+            };
+            for _ in 0..fractures {
+                if let Some(i) = add_fracture(bg, &mut v, &labels, &mut rf, inner) {
+                    recs.extend(i.records);
+                }
             }
             (inner.0..inner.1)
                 .map(|z| {
@@ -195,7 +227,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                         rows: v.dims[1],
                         cols: v.dims[0],
                         spacing: v.spacing[0],
-                        position: (nz > 1).then(|| {
+                        position: matches!(bg.modality, Modality::Ct | Modality::Mr).then(|| {
                             let (w, h) = (
                                 v.dims[0] as f32 * v.spacing[0],
                                 v.dims[1] as f32 * v.spacing[1],
@@ -214,15 +246,38 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
             let mut v = bg.vol.clone();
             let labels = bg.labels.clone();
             let mut ins = Vec::new();
-            if case.tumor
-                && let Some(i) = add_tumor(bg, &mut v, &labels, &mut rng, (0, nz))
-            {
-                ins.push((Finding::Tumor, i));
+            // a finding counts only if its projection can be seen: an undisplaced rib
+            // fracture on 2.5-mm slices may vanish in the film; then it is undone and drawn again
+            let visible = |v: &mut Volume, i: Insertion| -> Option<Insertion> {
+                if projected_peak(v, &i.changed, View::Frontal) >= MIN_PROJECTED {
+                    return Some(i);
+                }
+                for &(j, old) in &i.changed {
+                    v.data[j] = old;
+                }
+                None
+            };
+            for _ in 0..4 {
+                if !case.tumor {
+                    break;
+                }
+                if let Some(i) = add_tumor(bg, &mut v, &labels, &mut rt, (0, nz), true)
+                    .and_then(|i| visible(&mut v, i))
+                {
+                    ins.push((Finding::Tumor, i));
+                    break;
+                }
             }
-            if case.fracture
-                && let Some(i) = add_fracture(bg, &mut v, &labels, &mut rng, (0, nz))
-            {
-                ins.push((Finding::Fracture, i));
+            for _ in 0..4 {
+                if !case.fracture {
+                    break;
+                }
+                if let Some(i) = add_fracture(bg, &mut v, &labels, &mut rf, (0, nz))
+                    .and_then(|i| visible(&mut v, i))
+                {
+                    ins.push((Finding::Fracture, i));
+                    break;
+                }
             }
             let pixel = 0.3;
             let mut p = Projection::new(&v, View::Frontal, pixel);
@@ -230,7 +285,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 .iter()
                 .filter_map(|(f, i)| {
                     let l = &i.records.first()?.1;
-                    p.record(&v, &i.changed, *f, l.size_mm, 0.3, &l.detail)
+                    p.record(&v, &i.changed, *f, l.size_mm, 0.15, &l.detail)
                 })
                 .collect();
             let photons = rng.range(5e3, 4e4);

@@ -186,17 +186,23 @@ fn find_site(
     None
 }
 
-/// Inserts a tumour suited to the background; `None` when no site fits.
+/// Inserts a tumour suited to the background; `None` when no site fits. For a volume that
+/// will be projected (`projected`), only a lung nodule: tumours of liver or brain differ from
+/// their tissue by tens of HU and do not show on a radiograph.
 pub(super) fn add_tumor(
     bg: &Loaded,
     v: &mut Volume,
     labels: &Option<Vec<u16>>,
     rng: &mut Rng,
     z_range: (usize, usize),
+    projected: bool,
 ) -> Option<Insertion> {
     let ct = bg.modality == Modality::Ct;
     let radiograph = matches!(bg.modality, Modality::Cr | Modality::Dx);
-    let lung_ok = ct && !bg.lung.is_empty() && rng.chance(0.6);
+    if projected && bg.lung.is_empty() {
+        return None;
+    }
+    let lung_ok = ct && !bg.lung.is_empty() && (projected || rng.chance(0.6));
     let liver_ok = ct && !bg.liver.is_empty();
     let (site, diameter, blend, min_change, spiculate): (&str, f32, Blend, f32, bool);
     let ok: Box<dyn Fn(usize) -> bool + '_>;
@@ -220,7 +226,7 @@ pub(super) fn add_tumor(
         spiculate = false;
         ok = Box::new(|i| in_set(labels, &bg.liver, i));
     } else if ct {
-        // brain or soft tissue by density (no mask): 15..60 HU all round
+        // brain or soft tissue by density (no mask): 0..85 HU all round
         site = if bg.entry.body_part.eq_ignore_ascii_case("HEAD") {
             "brain"
         } else {
@@ -235,7 +241,8 @@ pub(super) fn add_tumor(
         min_change = 6.0;
         spiculate = false;
         let data = &v.data;
-        let within: Vec<bool> = data.iter().map(|&h| (15.0..=60.0).contains(&h)).collect();
+        // wide enough for the tissue's noise: every one of 14 points must fall in it
+        let within: Vec<bool> = data.iter().map(|&h| (0.0..=85.0).contains(&h)).collect();
         ok = Box::new(move |i| within[i]);
     } else if radiograph {
         site = if bg.entry.body_part.eq_ignore_ascii_case("CHEST") {

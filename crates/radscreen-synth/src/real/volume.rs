@@ -89,7 +89,9 @@ fn corrupt(path: &Path, reason: impl Into<String>) -> Error {
 /// Voxel-to-world matrix (3×3 part, RAS as NIfTI defines it) from the sform when set, else the
 /// qform (quaternion), else the pixel sizes alone.
 fn nifti_axes(h: &nifti::NiftiHeader) -> [[f32; 3]; 3] {
-    let p = [h.pixdim[1], h.pixdim[2], h.pixdim[3]];
+    // a zero or missing pixel size (2-D files leave pixdim[3] at 0) counts as 1 mm
+    let pd = |v: f32| if v.is_finite() && v > 0.0 { v } else { 1.0 };
+    let p = [pd(h.pixdim[1]), pd(h.pixdim[2]), pd(h.pixdim[3])];
     if h.sform_code > 0 {
         return [
             [h.srow_x[0], h.srow_x[1], h.srow_x[2]],

@@ -1,0 +1,222 @@
+//! Findings inserted into real backgrounds (the folder `scripts/fetch-real-backgrounds.sh`
+//! makes, named by RADSCREEN_BACKGROUNDS; `scripts/test.sh` sets it). Each inserted lesion is
+//! checked against the untouched background: where the image changed, by how much, and that
+//! lesions.csv says so.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use radscreen_dicom::DicomImage;
+use radscreen_synth::real::{RealOptions, generate_real, read_index};
+
+fn backgrounds() -> Option<PathBuf> {
+    match std::env::var_os("RADSCREEN_BACKGROUNDS") {
+        Some(d) => Some(PathBuf::from(d)),
+        None => {
+            assert!(
+                std::env::var_os("RADSCREEN_REQUIRE_BACKGROUNDS").is_none(),
+                "RADSCREEN_BACKGROUNDS is not set: run scripts/fetch-real-backgrounds.sh"
+            );
+            eprintln!(
+                "RADSCREEN_BACKGROUNDS not set (scripts/fetch-real-backgrounds.sh); skipping"
+            );
+            None
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LesionRow {
+    path: String,
+    finding: String,
+    row: f32,
+    col: f32,
+    radius_px: f32,
+    size_mm: f32,
+    contrast: f32,
+    detail: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ManifestRow {
+    path: String,
+    modality: String,
+    tumor: u8,
+    fracture: u8,
+    split: String,
+    background: String,
+}
+
+fn read_csv<T: serde::de::DeserializeOwned>(p: &Path) -> Vec<T> {
+    csv::Reader::from_path(p)
+        .unwrap()
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn same_seed_same_bytes_and_splits_by_background() {
+    let Some(bg) = backgrounds() else { return };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let o = RealOptions::new(&bg).with_count(24).with_seed(5);
+    generate_real(a.path(), &o).unwrap();
+    generate_real(b.path(), &o).unwrap();
+    assert!(
+        files(a.path()) == files(b.path()),
+        "two runs with one seed differ"
+    );
+    let index = read_index(&bg).unwrap();
+    let split: HashMap<_, _> = index
+        .backgrounds
+        .iter()
+        .map(|e| (e.id.clone(), e.split()))
+        .collect();
+    for m in read_csv::<ManifestRow>(&a.path().join("manifest.csv")) {
+        assert_eq!(m.split, split[&m.background], "{}", m.path);
+    }
+}
+
+/// Modality values of frame 0, `[rows][cols]`.
+fn values(path: &Path) -> (Vec<f32>, usize, f32) {
+    let img = DicomImage::open(path).unwrap();
+    let a = img.modality(0).unwrap();
+    let cols = a.shape()[1];
+    let spacing = img.meta().pixel_spacing.map_or(1.0, |p| p[0] as f32);
+    (
+        a.iter().step_by(a.shape()[2]).copied().collect(),
+        cols,
+        spacing,
+    )
+}
+
+/// Every lesion is checked against the same case rendered without findings (same seed, rates
+/// 0: same slab, exposure and noise): the image changed where lesions.csv puts the lesion, by
+/// about the recorded contrast, and nowhere else; a tumour's changed area is no wider than its
+/// recorded size.
+#[test]
+fn inserted_lesions_are_where_and_what_lesions_csv_says() {
+    let Some(bg) = backgrounds() else { return };
+    let (with, without) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let o = RealOptions::new(&bg).with_count(200).with_seed(11);
+    let sum = generate_real(with.path(), &o).unwrap();
+    assert!(sum.tumor_images > 0 && sum.fracture_images > 0, "{sum:?}");
+    generate_real(without.path(), &o.clone().with_rates(0.0, 0.0)).unwrap();
+    let manifest: Vec<ManifestRow> = read_csv(&with.path().join("manifest.csv"));
+    let lesions: Vec<LesionRow> = read_csv(&with.path().join("lesions.csv"));
+    let mut checked: HashMap<String, usize> = HashMap::new();
+    for m in manifest.iter().filter(|m| m.tumor == 1 || m.fracture == 1) {
+        let recs: Vec<&LesionRow> = lesions.iter().filter(|l| l.path == m.path).collect();
+        assert!(
+            !recs.is_empty(),
+            "{}: positive without a lesions.csv row",
+            m.path
+        );
+        let (a, cols, spacing) = values(&with.path().join(&m.path));
+        let (b, ..) = values(&without.path().join(&m.path));
+        // radiographs: changes under 0.5 % of the 12-bit range are lost in the film's noise,
+        // and the film's edge enhancement spreads a faint halo around a strong lesion
+        let radiograph = matches!(m.modality.as_str(), "DX" | "CR");
+        let reach = if radiograph { 3.0 } else { 1.5 };
+        // a fracture moves bone (its pixels both gain and lose), so its mean change says little:
+        // on CT its visible change is the generator's 120 HU; count 100 HU and more
+        let floor = |k: &LesionRow| match (radiograph, k.finding.as_str(), m.modality.as_str()) {
+            (true, ..) => 20.0,
+            (false, "fracture", "CT") => 100.0,
+            _ => 1.0,
+        };
+        let t_of = |k: &LesionRow| (0.5 * k.contrast.abs()).max(floor(k));
+        let outside_t = recs.iter().map(|k| t_of(k)).fold(0.0, f32::max);
+        for l in &recs {
+            let t = t_of(l);
+            let (mut n, mut sr, mut sc, mut sd) = (0f32, 0f32, 0f32, 0f32);
+            for (i, (&x, &y)) in a.iter().zip(&b).enumerate() {
+                let d = x - y;
+                if d.abs() < t {
+                    continue;
+                }
+                let (r, c) = ((i / cols) as f32, (i % cols) as f32);
+                let dist = |k: &LesionRow| ((r - k.row).powi(2) + (c - k.col).powi(2)).sqrt();
+                // nothing outside the recorded circles changes by half the strongest contrast
+                assert!(
+                    d.abs() < outside_t || recs.iter().any(|k| dist(k) <= k.radius_px + reach),
+                    "{}: change {d} at ({r}, {c}) outside {recs:?}",
+                    m.path
+                );
+                if dist(l) <= l.radius_px + reach {
+                    n += 1.0;
+                    sr += r;
+                    sc += c;
+                    sd += d;
+                }
+            }
+            assert!(
+                n > 0.0,
+                "{}: no change where lesions.csv puts {l:?}",
+                m.path
+            );
+            let (r, c, mean) = (sr / n, sc / n, sd / n);
+            // MR lesions scale the signal, so dark tissue inside them changes less and pulls
+            // the centroid of the strong changes about: half a radius there
+            let slack = 2.0 + if m.modality == "MR" { 0.5 } else { 0.3 } * l.radius_px;
+            assert!(
+                (r - l.row).abs() <= slack && (c - l.col).abs() <= slack,
+                "{}: changed pixels centred at ({r}, {c}), lesions.csv says {l:?}",
+                m.path
+            );
+            if !l.detail.contains("ring") {
+                assert!(
+                    mean.signum() == l.contrast.signum(),
+                    "{}: mean change {mean} vs {l:?}",
+                    m.path
+                );
+            }
+            if l.finding == "tumor" && matches!(m.modality.as_str(), "CT" | "MR") {
+                let across = 2.0 * (n / std::f32::consts::PI).sqrt();
+                assert!(
+                    across <= 2.0 * l.radius_px + 3.0,
+                    "{}: {across} px across vs {l:?}",
+                    m.path
+                );
+                // and no wider than the drawn diameter allows (lobes and spicules reach out
+                // to about 1.6 times the mean radius)
+                assert!(
+                    across * spacing <= 1.6 * l.size_mm + 2.0 * spacing,
+                    "{}: {} mm across ({across} px of {spacing} mm) vs {l:?}",
+                    m.path,
+                    across * spacing
+                );
+            }
+            *checked
+                .entry(format!("{} {}", m.modality, l.finding))
+                .or_default() += 1;
+        }
+    }
+    eprintln!("checked: {checked:?}");
+    for key in ["CT tumor", "CT fracture", "MR tumor", "DX tumor"] {
+        assert!(
+            checked.get(key).copied().unwrap_or(0) >= 2,
+            "too few {key} checked: {checked:?}"
+        );
+    }
+}
