@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Generate a synthetic set in every transfer syntax and check that pydicom 3.0.2 decodes each
-# file to exactly radscreen's stored values, in the venv scripts/fetch-test-data.sh makes.
+# Generate a synthetic set (phantoms, and findings in real backgrounds) in every transfer syntax
+# and check that pydicom 3.0.2 decodes each file to exactly radscreen's stored values, in the
+# venv scripts/fetch-test-data.sh makes.
 #   scripts/check-synth-pydicom.sh [COUNT] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,3 +21,7 @@ trap 'rm -rf "$TMP"' EXIT
 "$BIN" synth --out "$TMP/set" --count "$COUNT" --seed "$SEED" --size 128 --transfer-syntax mixed
 "$PY" scripts/check-synth-pydicom.py "$BIN" "$TMP/set"
 "$PY" scripts/check-synth-pydicom.py "$BIN" sample-data
+# findings in real backgrounds (CT slabs, DRRs, real MR and CR), every transfer syntax
+BG="$(scripts/fetch-real-backgrounds.sh | tail -n 1)"
+"$BIN" synth --backgrounds "$BG" --out "$TMP/real" --count "$COUNT" --seed "$SEED" --transfer-syntax mixed
+"$PY" scripts/check-synth-pydicom.py "$BIN" "$TMP/real"

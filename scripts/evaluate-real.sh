@@ -18,5 +18,5 @@ rm -rf "$work" && mkdir -p "$work"
 "$bin" synth --backgrounds "$backgrounds" --splits test --out "$work/heldout" --count "$count" --seed "$seed"
 "$bin" screen "$work/heldout" --out "$work/report" --device cpu --quiet "${model_arg[@]}"
 "$bin" eval --predictions "$work/report/findings.csv" --truth "$work/heldout/manifest.csv" \
-  --lesions "$work/heldout/lesions.csv" --out "$work/eval"
+  --lesions "$work/heldout/lesions.csv" --out "$work/eval" --subgroups modality,background
 echo "== held-out real backgrounds: $work/eval/eval.md"

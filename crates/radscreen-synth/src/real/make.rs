@@ -55,14 +55,14 @@ pub struct RealOptions {
 }
 
 impl RealOptions {
-    /// Defaults: 200 images, seed 0, tumours in 60 % and fractures in 60 % of cases.
+    /// Defaults: 200 images, seed 0, tumours in 60 % and fractures in 90 % of cases.
     pub fn new(backgrounds: impl Into<PathBuf>) -> Self {
         Self {
             backgrounds: backgrounds.into(),
             count: 200,
             seed: 0,
             tumor_rate: 0.6,
-            fracture_rate: 0.6,
+            fracture_rate: 0.9,
             syntax: Syntax::ExplicitLe,
             splits: Vec::new(),
             uid_root: None,
@@ -172,8 +172,8 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 .map(|l| l[lo * plane..hi * plane].to_vec());
             let inner = (z0 - lo, z0 - lo + n);
             let mut recs = Vec::new();
-            // a slab is several images: up to three tumours and two fractures in it, so that
-            // about a third of its images show each finding
+            // a slab is several images: 1-3 tumours and 3-5 fractures in it, so that about a
+            // third of its images show each finding
             let single = nz == 1;
             let tumors = if !case.tumor {
                 0
@@ -192,7 +192,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
             } else if single {
                 1
             } else {
-                rf.int(1, 2)
+                rf.int(3, 5)
             };
             for _ in 0..fractures {
                 if let Some(i) = add_fracture(bg, &mut v, &labels, &mut rf, inner) {

@@ -338,7 +338,7 @@ pub(super) fn add_fracture(
             // a cortex: a strong edge on the bright side of the image
             let span = bg.p[2] - bg.p[0];
             let mut best: Option<(f32, usize, usize)> = None;
-            for _ in 0..300 {
+            for _ in 0..1500 {
                 let x = rng.int(2, nx as u32 - 3) as usize;
                 let y = rng.int(2, ny as u32 - 3) as usize;
                 let g = |dx: isize, dy: isize| {
@@ -348,7 +348,7 @@ pub(super) fn add_fracture(
                 let gy = g(0, 1) - g(0, -1);
                 let mag = (gx * gx + gy * gy).sqrt();
                 if g(0, 0) > bg.p[0] + 0.55 * span
-                    && mag > 0.12 * span
+                    && mag > 0.08 * span
                     && best.is_none_or(|(m, ..)| mag > m)
                 {
                     best = Some((mag, x, y));
