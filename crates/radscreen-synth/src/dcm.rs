@@ -231,6 +231,13 @@ pub fn encode(h: &Header<'_>, pixels: &[u16], syntax: Syntax, path: &Path) -> Re
     }
     if let Some(l) = h.laterality {
         o.s(tags::IMAGE_LATERALITY, VR::CS, l);
+    } else if matches!(
+        h.body_part,
+        "SHOULDER" | "LEG" | "KNEE" | "HAND" | "ARM" | "HIP"
+    ) {
+        // General Series Laterality is Type 2C for a paired part: present, empty when the side
+        // is not known (a real background's side is not stated)
+        o.empty(tags::LATERALITY, VR::CS);
     }
     o.us(tags::SAMPLES_PER_PIXEL, 1);
     o.s(
