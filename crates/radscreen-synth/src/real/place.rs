@@ -335,22 +335,42 @@ pub(super) fn add_fracture(
                     && (label.is_none() || !with_mask || labels.as_ref().map(|l| l[j]) == label)
             });
         } else {
-            // a cortex: a strong edge on the bright side of the image
+            // a cortex: a strong edge on the bright side of the image, away from the border,
+            // with bone of finite width behind it (walking into the bright side, the values
+            // fall back to soft tissue within 40 mm): the edge of the exposed field and the
+            // film's border are straight bright edges too, but bright all the way out
             let span = bg.p[2] - bg.p[0];
+            let soft = bg.p[0] + 0.35 * span;
+            let (mx, my) = ((nx / 20).max(3), (ny / 20).max(3));
             let mut best: Option<(f32, usize, usize)> = None;
             for _ in 0..1500 {
-                let x = rng.int(2, nx as u32 - 3) as usize;
-                let y = rng.int(2, ny as u32 - 3) as usize;
+                let x = rng.int(mx as u32, (nx - mx) as u32) as usize;
+                let y = rng.int(my as u32, (ny - my) as u32) as usize;
                 let g = |dx: isize, dy: isize| {
                     v.get(x as isize + dx, y as isize + dy, 0).unwrap_or(0.0)
                 };
                 let gx = g(1, 0) - g(-1, 0);
                 let gy = g(0, 1) - g(0, -1);
                 let mag = (gx * gx + gy * gy).sqrt();
-                if g(0, 0) > bg.p[0] + 0.55 * span
-                    && mag > 0.08 * span
-                    && best.is_none_or(|(m, ..)| mag > m)
+                if g(0, 0) <= bg.p[0] + 0.55 * span
+                    || mag <= 0.08 * span
+                    || best.is_some_and(|(m, ..)| mag <= m)
                 {
+                    continue;
+                }
+                let (ux, uy) = (gx / mag, gy / mag);
+                let steps = (40.0 / v.spacing[0]).ceil() as usize;
+                let min_width = (2.0 / v.spacing[0]).ceil() as usize;
+                let width = (1..=steps).find(|&k| {
+                    let p = v.get(
+                        (x as f32 + ux * k as f32).round() as isize,
+                        (y as f32 + uy * k as f32).round() as isize,
+                        0,
+                    );
+                    // off the image counts as "still bright": not a bone
+                    p.is_some_and(|p| p < soft)
+                });
+                if width.is_some_and(|w| w >= min_width) {
                     best = Some((mag, x, y));
                 }
             }
