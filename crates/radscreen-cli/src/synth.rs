@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use radscreen::synth::real::{RealOptions, generate_real};
-use radscreen::synth::{Modality, Subgroup, Syntax, SynthOptions, generate};
+use radscreen::synth::{Modality, Subgroup, Summary, Syntax, SynthOptions, generate};
 
 use crate::CmdResult;
 
@@ -92,16 +92,7 @@ pub fn run(a: Args) -> CmdResult {
             return Err(format!("--splits: {bad:?} is not train, val or test").into());
         }
         let s = generate_real(&a.out, &o)?;
-        eprintln!(
-            "wrote {} images ({} series, {} backgrounds; {} with tumours, {} with fractures) to {}",
-            s.images,
-            s.series,
-            s.patients,
-            s.tumor_images,
-            s.fracture_images,
-            a.out.display()
-        );
-        return Ok(ExitCode::SUCCESS);
+        return summary(&s, "backgrounds", &a.out);
     }
     let mut o = SynthOptions::new()
         .with_count(a.count)
@@ -120,14 +111,19 @@ pub fn run(a: Args) -> CmdResult {
         o = o.with_harder(Some(h.parse::<Subgroup>()?));
     }
     let s = generate(&a.out, &o)?;
+    summary(&s, "patients", &a.out)
+}
+
+/// The one line a finished run prints; `people` names what Summary::patients counts.
+fn summary(s: &Summary, people: &str, out: &std::path::Path) -> CmdResult {
     eprintln!(
-        "wrote {} images ({} series, {} patients; {} with tumours, {} with fractures) to {}",
+        "wrote {} images ({} series, {} {people}; {} with tumours, {} with fractures) to {}",
         s.images,
         s.series,
         s.patients,
         s.tumor_images,
         s.fracture_images,
-        a.out.display()
+        out.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -49,9 +49,13 @@ fn integrals(v: &Volume, view: View) -> (Vec<f32>, usize) {
     (p, nu)
 }
 
-/// The largest change (∫Δμ ds) that voxels changed in `v` (indices and old values) make to any
-/// ray along `view`: below a few hundredths a change is lost in a radiograph's noise.
-pub fn projected_peak(v: &Volume, changed: &[(usize, f32)], view: View) -> f32 {
+/// The change (∫Δμ ds) that voxels changed in `v` (indices and old values) make to each ray
+/// along `view`, keyed by (position across the image, slice).
+fn projected_change(
+    v: &Volume,
+    changed: &[(usize, f32)],
+    view: View,
+) -> std::collections::HashMap<(usize, usize), f32> {
     let [nx, ny, _] = v.dims;
     let step = match view {
         View::Frontal => v.spacing[1],
@@ -66,7 +70,15 @@ pub fn projected_peak(v: &Volume, changed: &[(usize, f32)], view: View) -> f32 {
         };
         *acc.entry((u, z)).or_default() += (mu(v.data[i]) - mu(old)) * step;
     }
-    acc.values().fold(0f32, |m, d| m.max(d.abs()))
+    acc
+}
+
+/// The largest change (∫Δμ ds) that voxels changed in `v` make to any ray along `view`: below
+/// a few hundredths a change is lost in a radiograph's noise.
+pub fn projected_peak(v: &Volume, changed: &[(usize, f32)], view: View) -> f32 {
+    projected_change(v, changed, view)
+        .values()
+        .fold(0f32, |m, d| m.max(d.abs()))
 }
 
 /// A projected radiograph in log-attenuation units (∫μ ds) on a square-pixel detector grid.
@@ -142,21 +154,7 @@ impl Projection {
         fraction: f32,
         detail: &str,
     ) -> Option<Lesion> {
-        let [nx, ny, _] = v.dims;
-        let step = match self.view {
-            View::Frontal => v.spacing[1],
-            View::Lateral => v.spacing[0],
-        };
-        let mut acc: std::collections::HashMap<(usize, usize), f32> = Default::default();
-        for &(i, old) in changed {
-            let z = i / (nx * ny);
-            let (y, x) = ((i % (nx * ny)) / nx, i % nx);
-            let u = match self.view {
-                View::Frontal => x,
-                View::Lateral => y,
-            };
-            *acc.entry((u, z)).or_default() += (mu(v.data[i]) - mu(old)) * step;
-        }
+        let acc = projected_change(v, changed, self.view);
         let peak = acc.values().fold(0f32, |m, d| m.max(d.abs()));
         if peak <= 0.0 {
             return None;

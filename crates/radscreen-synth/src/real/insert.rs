@@ -62,6 +62,15 @@ fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
+/// Offset in mm from voxel position `c` to voxel position `p`.
+fn offset_mm(v: &Volume, p: [f32; 3], c: [f32; 3]) -> [f32; 3] {
+    [
+        (p[0] - c[0]) * v.spacing[0],
+        (p[1] - c[1]) * v.spacing[1],
+        (p[2] - c[2]) * v.spacing[2],
+    ]
+}
+
 fn smooth(t: f32) -> f32 {
     let t = t.clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
@@ -124,11 +133,7 @@ impl Shape {
         };
         let mut acc = 0.0;
         for &dz in subs {
-            let d = [
-                (p[0] - self.center[0]) * sx,
-                (p[1] - self.center[1]) * sy,
-                (p[2] + dz - self.center[2]) * sz,
-            ];
+            let d = offset_mm(v, [p[0], p[1], p[2] + dz], self.center);
             let r = dot(d, d).sqrt();
             let rr = if r < 1e-4 {
                 self.radius_mm
@@ -258,14 +263,8 @@ pub fn insert_tumor(
                 let i = v.idx(x, y, z);
                 let old = v.data[i];
                 // distance from the centre relative to the radius, for the ring's rim
-                let d = {
-                    let dd = [
-                        (p[0] - shape.center[0]) * v.spacing[0],
-                        (p[1] - shape.center[1]) * v.spacing[1],
-                        (p[2] - shape.center[2]) * v.spacing[2],
-                    ];
-                    dot(dd, dd).sqrt() / r_mm.max(1e-3)
-                };
+                let dd = offset_mm(v, p, shape.center);
+                let d = dot(dd, dd).sqrt() / r_mm.max(1e-3);
                 let rim = smooth((d - 0.45) / 0.25);
                 v.data[i] = match blend {
                     Blend::Add(c) => old + a * c,
@@ -318,11 +317,7 @@ pub fn bone_axis(
     for z in b[2].0..b[2].1 {
         for y in b[1].0..b[1].1 {
             for x in b[0].0..b[0].1 {
-                let d = [
-                    (x as f32 - c[0]) * v.spacing[0],
-                    (y as f32 - c[1]) * v.spacing[1],
-                    (z as f32 - c[2]) * v.spacing[2],
-                ];
+                let d = offset_mm(v, [x as f32, y as f32, z as f32], c);
                 if dot(d, d) <= radius_mm * radius_mm && is_bone(v.idx(x, y, z)) {
                     pts.push(d);
                 }
@@ -395,11 +390,7 @@ pub fn insert_fracture(
     for z in b[2].0..b[2].1 {
         for y in b[1].0..b[1].1 {
             for x in b[0].0..b[0].1 {
-                let d = [
-                    (x as f32 - c[0]) * v.spacing[0],
-                    (y as f32 - c[1]) * v.spacing[1],
-                    (z as f32 - c[2]) * v.spacing[2],
-                ];
+                let d = offset_mm(v, [x as f32, y as f32, z as f32], c);
                 let along = dot(d, axis);
                 let perp = [
                     d[0] - along * axis[0],

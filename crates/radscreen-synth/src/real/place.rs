@@ -82,12 +82,16 @@ impl Loaded {
             }
             None => None,
         };
-        let (noise, floor) = match modality {
-            Modality::Ct => (noise_sigma(&vol, (0.0, 100.0)), -500.0),
-            _ => (0.0, 0.0),
+        let ct = modality == Modality::Ct;
+        let noise = if ct {
+            noise_sigma(&vol, (0.0, 100.0))
+        } else {
+            0.0
         };
-        let floor = if modality == Modality::Ct {
-            floor
+        // the range of the body, not of the air around it: CT above -500 HU, others above
+        // their own 1st percentile
+        let floor = if ct {
+            -500.0
         } else {
             percentiles(&vol.data, f32::MIN)[0]
         };
