@@ -3,14 +3,16 @@
 # `radscreen` built elsewhere (x86-64 Linux) and Debian's libvulkan1 .deb (or an unpacked
 # libvulkan.so.1) beside it, runs `radscreen bench` on the GPU, then the PyTorch equivalent of
 # the same network with the same weights on the same GPU (parity-checked on radscreen's own
-# inputs), and prints both with the ratio. Nothing is installed system-wide.
+# inputs), in fp32 and fp16, and prints both with the ratio. Nothing is installed system-wide.
 #
 #   scripts/gpu/run-bench.sh BUNDLE_DIR [OUT_DIR]
 #
 # BUNDLE_DIR holds `radscreen` (or `radscreen.xz`) and `libvulkan1_*.deb` (or `libvulkan.so.1`).
 # Run from a radscreen checkout (for sample-data/ and benches/peers/). Env: DEVICE (default gpu),
 # ALLOW_SOFTWARE_GPU=1 (accept lavapipe: for testing this script without a GPU), SECONDS_PER
-# (default 3), BATCHES (default 1,8,32), TORCH_DEVICE (default cuda when available).
+# (default 3), BATCHES (default 1,8,32,128), PRECISIONS (default f32,f16), TORCH_DEVICE (default
+# cuda when available). scripts/gpu/device-session.sh measures more (512² inputs, end to end on a
+# generated folder, training) in one call.
 # Build the bundle: see docs/benchmarks.md ("GPU").
 set -euo pipefail
 # resolve the arguments against the caller's folder before moving to the checkout
@@ -36,9 +38,12 @@ elif compgen -G "$bundle/libvulkan1_*.deb" >/dev/null; then
   for deb in "$bundle"/libvulkan1_*.deb; do dpkg -x "$deb" "$work/vk"; done
   export LD_LIBRARY_PATH="$work/vk/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
-# NVIDIA's container images keep the ICD manifest outside the loader's search path.
-nv_icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-[ -z "${VK_DRIVER_FILES:-}" ] && [ -f "$nv_icd" ] && export VK_DRIVER_FILES="$nv_icd"
+# A Vulkan driver manifest that works here (NVIDIA containers may name a GLX library that
+# gives the loader no instance; scripts/gpu/vulkan-driver.sh). A caller's own choice stands.
+if [ -z "${VK_DRIVER_FILES:-}" ]; then
+  . scripts/gpu/vulkan-driver.sh
+  pick_icd > /dev/null 2>&1 || echo "no Vulkan driver manifest makes an instance here" >&2
+fi
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 
 if command -v nvidia-smi >/dev/null; then
@@ -48,15 +53,19 @@ extra=()
 [ "${ALLOW_SOFTWARE_GPU:-0}" = 1 ] && extra+=(--allow-software-gpu)
 echo "radscreen bench on ${DEVICE:-gpu} ..." >&2
 "$bin" bench sample-data --device "${DEVICE:-gpu}" ${extra[@]+"${extra[@]}"} --seconds "${SECONDS_PER:-3}" \
-  --batches "${BATCHES:-1,8,32}" --json --save-inputs "$out/parity" > "$out/radscreen.json"
+  --batches "${BATCHES:-1,8,32,128}" --precisions "${PRECISIONS:-f32,f16}" --json \
+  --save-inputs "$out/parity" > "$out/radscreen.json"
 
 if python3 -c 'import torch, numpy' 2>/dev/null; then
-  echo "PyTorch ..." >&2
   targs=()
   [ -n "${TORCH_DEVICE:-}" ] && targs+=(--device "$TORCH_DEVICE")
-  python3 benches/peers/torch_infer.py --seconds "${SECONDS_PER:-3}" --batches "${BATCHES:-1,8,32}" \
-    --json ${targs[@]+"${targs[@]}"} --parity "$out/parity/inputs.npy" "$out/parity/probabilities.npy" \
-    > "$out/torch.json"
+  for p in fp32 fp16; do
+    echo "PyTorch $p ..." >&2
+    # a failed parity check exits non-zero after printing its numbers: keep them
+    python3 benches/peers/torch_infer.py --seconds "${SECONDS_PER:-3}" --batches "${BATCHES:-1,8,32,128}" \
+      --precision $p --json ${targs[@]+"${targs[@]}"} \
+      --parity "$out/parity/inputs.npy" "$out/parity/probabilities.npy" > "$out/torch-$p.json" || true
+  done
 else
   echo "PyTorch (with numpy) is not installed here: radscreen's numbers only" >&2
 fi
@@ -68,12 +77,17 @@ r = json.load(open(out / "radscreen.json"))
 d = r["device"]
 print(f"radscreen {r['radscreen_version']}: {d['backend']} on {d['adapter']}, {r['model']['inference']}"
       + (f" ({d['fallback_reason']})" if d.get("fallback_reason") else ""))
-t = json.load(open(out / "torch.json")) if (out / "torch.json").exists() else None
-if t:
-    print(f"PyTorch {t['version']} on {t['device']}, fp32 eager; parity max |dp| {t['parity_max_abs']:.2e}")
-print(f"{'batch':>6}{'radscreen img/s':>17}{'ms/batch':>10}" + (f"{'PyTorch img/s':>15}{'ratio':>8}" if t else ""))
+torch = {}
+for p in ("fp32", "fp16"):
+    f = out / f"torch-{p}.json"
+    if f.exists() and f.stat().st_size:
+        t = json.load(open(f))
+        torch[p] = t
+        print(f"PyTorch {t['version']} on {t['device']}, {p} eager; parity max |dp| {t['parity_max_abs']:.2e}")
+print(f"{'prec':>5}{'batch':>6}{'radscreen img/s':>17}{'ms/batch':>10}{'PyTorch img/s':>15}{'ratio':>8}")
 for row in r["inference"]:
-    line = f"{row['batch']:>6}{row['images_per_s']:>17.1f}{row['ms_per_batch']:>10.2f}"
+    line = f"{row['precision']:>5}{row['batch']:>6}{row['images_per_s']:>17.1f}{row['ms_per_batch']:>10.2f}"
+    t = torch.get("fp" + row["precision"][1:])
     v = t and t["images_per_s"].get(str(row["batch"]))
     if v:
         line += f"{v:>15.1f}{row['images_per_s'] / v:>8.2f}"

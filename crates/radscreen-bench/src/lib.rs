@@ -13,9 +13,13 @@ use std::time::Instant;
 
 use ndarray::Axis;
 use radscreen_dicom::{DicomImage, ReadOptions};
-use radscreen_model::{DeviceOptions, DeviceReport, Model, TrainOptions, random_batch};
+use radscreen_model::{DeviceOptions, DeviceReport, Model, Precision, TrainOptions};
 use rayon::prelude::*;
 use serde::Serialize;
+
+mod inference;
+use inference::time_inference;
+pub use inference::{InferenceRow, inference_rows};
 
 use radscreen_screen::prepare::{frame_plane, prepare_frame};
 use radscreen_screen::process::{peak_rss_bytes, reset_peak_rss};
@@ -39,8 +43,12 @@ pub struct BenchOptions {
     pub seconds: f64,
     /// Inference batch sizes.
     pub batches: Vec<usize>,
-    /// Batch size of the end-to-end screening run.
-    pub screen_batch: usize,
+    /// Input sides for the inference rows (empty: the model's own).
+    pub sizes: Vec<usize>,
+    /// Precisions for the inference rows (empty: the one the device options chose).
+    pub precisions: Vec<Precision>,
+    /// Batch size of the end-to-end screening run (`None`: the device's default).
+    pub screen_batch: Option<usize>,
     /// Train one epoch on the data's training split and time it.
     pub train_epoch: bool,
     /// Write the first preprocessed inputs and the model's probabilities for them here
@@ -58,7 +66,9 @@ impl BenchOptions {
             device: DeviceOptions::default(),
             seconds: 3.0,
             batches: vec![1, 8, 32],
-            screen_batch: ScreenOptions::new().batch_size,
+            sizes: Vec::new(),
+            precisions: Vec::new(),
+            screen_batch: None,
             train_epoch: true,
             save_inputs: None,
         }
@@ -81,6 +91,16 @@ impl BenchOptions {
     /// Sets the inference batch sizes to measure.
     pub fn with_batches(mut self, b: Vec<usize>) -> Self {
         self.batches = b;
+        self
+    }
+    /// Sets the input sides of the inference rows (empty: the model's own).
+    pub fn with_sizes(mut self, s: Vec<usize>) -> Self {
+        self.sizes = s;
+        self
+    }
+    /// Sets the precisions of the inference rows (empty: the one the device options chose).
+    pub fn with_precisions(mut self, p: Vec<Precision>) -> Self {
+        self.precisions = p;
         self
     }
     /// Sets whether to time one training epoch.
@@ -119,19 +139,6 @@ pub struct DecodeRow {
     pub files: usize,
     /// Frames decoded to stored values per second on one thread (parse + decode, from memory).
     pub frames_per_s: f64,
-}
-
-/// Inference speed at one batch size.
-#[derive(Debug, Clone, Serialize)]
-pub struct InferenceRow {
-    /// Images per batch.
-    pub batch: usize,
-    /// Timed batches scored.
-    pub iterations: u64,
-    /// Mean time per batch, in milliseconds.
-    pub ms_per_batch: f64,
-    /// Images scored per second.
-    pub images_per_s: f64,
 }
 
 /// The whole screening pipeline over the data folder.
@@ -269,13 +276,15 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
     }
     // A throw-away key: the benchmark keeps no pseudonyms, so it neither needs nor creates
     // the user's key file.
-    let screener = Screener::new(
-        ScreenOptions::new()
-            .with_model(opts.model.clone())
-            .with_device(opts.device.clone())
-            .with_batch_size(opts.screen_batch)
-            .with_key(PseudonymKey::generate()?),
-    )?;
+    let mut screen_opts = ScreenOptions::new()
+        .with_model(opts.model.clone())
+        .with_device(opts.device.clone())
+        .with_key(PseudonymKey::generate()?);
+    if let Some(b) = opts.screen_batch {
+        screen_opts = screen_opts.with_batch_size(b);
+    }
+    let screener = Screener::new(screen_opts)?;
+    let screen_batch = screener.batch_size();
     let model = screener.model();
     let (files, _) = walk(&opts.data, None)?;
 
@@ -310,13 +319,21 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
 
     log("inference per batch size");
     let size = model.config().preprocess.size;
-    let mut inference = Vec::new();
-    for &b in &opts.batches {
-        inference.push(time_inference(model, b, size, opts.seconds)?);
-    }
-    let screen_rate = match inference.iter().find(|r| r.batch == opts.screen_batch) {
+    let inference = inference_rows(
+        model,
+        screener.device(),
+        &opts.batches,
+        &opts.sizes,
+        &opts.precisions,
+        opts.seconds,
+    )?;
+    let own = model.precision().to_string();
+    let screen_rate = match inference
+        .iter()
+        .find(|r| r.batch == screen_batch && r.size == size && r.precision == own)
+    {
         Some(r) => r.images_per_s,
-        None => time_inference(model, opts.screen_batch, size, opts.seconds)?.images_per_s,
+        None => time_inference(model, screen_batch, size, opts.seconds)?.images_per_s,
     };
 
     log("decode + preprocess on all threads (the screener's code)");
@@ -464,28 +481,6 @@ fn decode_rates(
     Ok((rows, images))
 }
 
-fn time_inference(model: &Model, batch: usize, size: usize, seconds: f64) -> Result<InferenceRow> {
-    // warm-up outside the clock: kernel compilation and autotuning on GPUs
-    for seed in 0..2 {
-        model.predict(random_batch(batch, size, seed).view())?;
-    }
-    let (mut busy, mut iterations, mut seed) = (0.0f64, 0u64, 2u64);
-    while busy < seconds || iterations < 3 {
-        let x = random_batch(batch, size, seed);
-        seed += 1;
-        let t = Instant::now();
-        model.predict(x.view())?; // reads the results back: the device is synchronised
-        busy += t.elapsed().as_secs_f64();
-        iterations += 1;
-    }
-    Ok(InferenceRow {
-        batch,
-        iterations,
-        ms_per_batch: busy * 1e3 / iterations as f64,
-        images_per_s: (iterations as usize * batch) as f64 / busy,
-    })
-}
-
 fn quality(
     manifest: &Path,
     rows: &[radscreen_screen::Row],
@@ -560,7 +555,12 @@ fn save_inputs(
     let views: Vec<_> = inputs.iter().map(|a| a.view()).collect();
     let batch = ndarray::concatenate(Axis(0), &views)
         .map_err(|e| Error::option("--save-inputs", e.to_string()))?;
-    let probs: Vec<f32> = model
+    // peers compare in f32: the reference probabilities are f32 whatever the run's precision
+    let mut f32_model = model.clone();
+    if f32_model.precision() != Precision::F32 {
+        f32_model.set_precision(Precision::F32)?;
+    }
+    let probs: Vec<f32> = f32_model
         .predict(batch.view())?
         .into_iter()
         .flat_map(|p| p.probabilities)

@@ -7,10 +7,11 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use clap::Args as ClapArgs;
-use radscreen::model::{DeviceOptions, DevicePreference};
+use radscreen::model::DeviceOptions;
 use radscreen::screen::{ModelSource, PseudonymKey, ScreenOptions, Screener, Status};
 use radscreen_bench::{BenchOptions, BenchReport, ColdStart};
 
+use crate::device_args::DeviceArgs;
 use crate::{CmdResult, usage};
 
 #[derive(ClapArgs)]
@@ -18,12 +19,8 @@ pub struct Args {
     /// Folder of DICOM files; its manifest.csv (if any) gives the quality rows.
     #[arg(default_value = "sample-data")]
     data: PathBuf,
-    /// auto|gpu|cpu|wgpu|vulkan|flex|ndarray
-    #[arg(long, default_value = "auto")]
-    device: String,
-    /// Allow a software wgpu adapter (lavapipe) for auto/gpu.
-    #[arg(long)]
-    allow_software_gpu: bool,
+    #[command(flatten)]
+    device: DeviceArgs,
     /// Model folder from `radscreen train` (default: the shipped model).
     #[arg(long)]
     model: Option<PathBuf>,
@@ -36,6 +33,14 @@ pub struct Args {
     /// Inference batch sizes, comma-separated.
     #[arg(long, default_value = "1,8,32", value_delimiter = ',')]
     batches: Vec<usize>,
+    /// Input sides for the inference rows, comma-separated (default: the model's own), e.g.
+    /// 128,512: the same network and weights at full resolution.
+    #[arg(long, value_delimiter = ',')]
+    sizes: Vec<usize>,
+    /// Precisions for the inference rows, comma-separated (default: the one --precision
+    /// chose), e.g. f32,f16.
+    #[arg(long, value_delimiter = ',')]
+    precisions: Vec<String>,
     /// Skip the one-epoch training measurement.
     #[arg(long)]
     no_train: bool,
@@ -51,11 +56,14 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let pref: DevicePreference = match a.device.parse() {
+    let device = match a.device.options() {
+        Ok(d) => d,
+        Err(e) => return usage(e),
+    };
+    let precisions = match a.precisions.iter().map(|p| p.parse()).collect() {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    let device = DeviceOptions::new(pref).with_allow_software(a.allow_software_gpu);
     let model = a
         .model
         .clone()
@@ -68,6 +76,8 @@ pub fn run(a: Args) -> CmdResult {
         .with_device(device)
         .with_seconds(a.seconds)
         .with_batches(a.batches.clone())
+        .with_sizes(a.sizes.clone())
+        .with_precisions(precisions)
         .with_train_epoch(!a.no_train)
         .with_save_inputs(a.save_inputs.clone());
     let mut report = match radscreen_bench::run(&opts, &mut |stage| eprintln!("bench: {stage}")) {
@@ -148,10 +158,7 @@ fn cold_starts(
         cmd.current_dir(&scratch)
             .args(["bench", "--first-result"])
             .arg(&file)
-            .args(["--device", &a.device]);
-        if a.allow_software_gpu {
-            cmd.arg("--allow-software-gpu");
-        }
+            .args(a.device.to_args());
         if let Some(m) = &a.model {
             cmd.arg("--model").arg(std::fs::canonicalize(m)?);
         }
@@ -195,7 +202,7 @@ fn table(r: &BenchReport) -> String {
     let d = &r.device;
     let _ = writeln!(
         s,
-        "radscreen {} bench on {} — {} ({} threads, {} {}); device {} ({}){}",
+        "radscreen {} bench on {} — {} ({} threads, {} {}); device {} ({}, {}){}",
         r.radscreen_version,
         r.data,
         r.machine.cpu,
@@ -204,6 +211,7 @@ fn table(r: &BenchReport) -> String {
         r.machine.arch,
         d.backend,
         d.adapter,
+        d.precision,
         d.fallback_reason
             .as_ref()
             .map(|f| format!(" — {f}"))
@@ -232,12 +240,16 @@ fn table(r: &BenchReport) -> String {
         "\nInference ({}, {}; fresh input per batch)",
         d.backend, r.model.inference
     );
-    let _ = writeln!(s, "  {:>6} {:>12} {:>12}", "batch", "ms/batch", "images/s");
+    let _ = writeln!(
+        s,
+        "  {:>6} {:>6} {:>9} {:>12} {:>12}",
+        "size", "batch", "precision", "ms/batch", "images/s"
+    );
     for row in &r.inference {
         let _ = writeln!(
             s,
-            "  {:>6} {:>12.2} {:>12.1}",
-            row.batch, row.ms_per_batch, row.images_per_s
+            "  {:>6} {:>6} {:>9} {:>12.2} {:>12.1}",
+            row.size, row.batch, row.precision, row.ms_per_batch, row.images_per_s
         );
     }
     let e = &r.end_to_end;

@@ -1,6 +1,7 @@
 //! The `radscreen` binary: argument parsing and files. Logic lives in the library.
 
 mod bench;
+mod device_args;
 mod eval;
 mod inspect;
 mod pixels;

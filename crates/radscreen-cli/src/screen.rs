@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
-use radscreen::model::{DeviceOptions, DevicePreference};
 use radscreen::screen::{
     ModelSource, Progress, PseudonymKey, ReportOptions, ScreenOptions, Screener, merge_reports,
     parse_shard, screen_to_report,
 };
 
+use crate::device_args::DeviceArgs;
 use crate::{CmdResult, usage};
 
 #[derive(ClapArgs)]
@@ -25,15 +25,11 @@ pub struct Args {
     /// Model folder from `radscreen train` (default: the model shipped with radscreen).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// auto|gpu|cpu|wgpu|vulkan|flex|ndarray
-    #[arg(long, default_value = "auto")]
-    device: String,
-    /// Let auto/gpu use a software wgpu adapter (lavapipe).
+    #[command(flatten)]
+    device: DeviceArgs,
+    /// Images per inference batch (default: 16 on the CPU, up to 128 on a GPU).
     #[arg(long)]
-    allow_software_gpu: bool,
-    /// Images per inference batch.
-    #[arg(long, default_value_t = 16)]
-    batch: usize,
+    batch: Option<usize>,
     /// Override a finding's threshold, e.g. --threshold tumor=0.3 (repeatable).
     #[arg(long, value_name = "FINDING=P")]
     threshold: Vec<String>,
@@ -82,8 +78,8 @@ fn pseudonym_key(file: Option<&Path>) -> radscreen::Result<Option<PseudonymKey>>
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let pref: DevicePreference = match a.device.parse() {
-        Ok(p) => p,
+    let device = match a.device.options() {
+        Ok(d) => d,
         Err(e) => return usage(e),
     };
     let shard = match a.shard.as_deref().map(parse_shard).transpose() {
@@ -91,10 +87,12 @@ pub fn run(a: Args) -> CmdResult {
         Err(e) => return usage(e),
     };
     let mut opts = ScreenOptions::new()
-        .with_device(DeviceOptions::new(pref).with_allow_software(a.allow_software_gpu))
-        .with_batch_size(a.batch)
+        .with_device(device)
         .with_keep_phi(a.keep_phi)
         .with_fail_fast(a.fail_fast);
+    if let Some(b) = a.batch {
+        opts = opts.with_batch_size(b);
+    }
     match pseudonym_key(a.key_file.as_deref()) {
         Ok(Some(k)) => opts = opts.with_key(k),
         Ok(None) => {}
@@ -120,9 +118,10 @@ pub fn run(a: Args) -> CmdResult {
     let dev = screener.device().report();
     if !a.quiet {
         eprintln!(
-            "device: {} ({}){}; model {} ({})",
+            "device: {} ({}, {}){}; model {} ({})",
             dev.backend,
             dev.adapter,
+            dev.precision,
             dev.fallback_reason
                 .map(|r| format!(" — {r}"))
                 .unwrap_or_default(),

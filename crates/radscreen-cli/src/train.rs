@@ -7,10 +7,9 @@ use std::time::Instant;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use radscreen::dataset::load_dataset;
-use radscreen::model::{
-    DeviceOptions, DevicePreference, TrainEvent, TrainOptions, select_device, train,
-};
+use radscreen::model::{Precision, TrainEvent, TrainOptions, select_device, train};
 
+use crate::device_args::DeviceArgs;
 use crate::{CmdResult, usage};
 
 #[derive(ClapArgs)]
@@ -24,12 +23,8 @@ pub struct Args {
     /// Lesion positions (default: lesions.csv beside the manifest, if present).
     #[arg(long)]
     lesions: Option<PathBuf>,
-    /// auto|gpu|cpu|wgpu|vulkan|flex|ndarray
-    #[arg(long, default_value = "auto")]
-    device: String,
-    /// Allow a software wgpu adapter (lavapipe) for auto/gpu.
-    #[arg(long)]
-    allow_software_gpu: bool,
+    #[command(flatten)]
+    device: DeviceArgs,
     #[arg(long, default_value_t = 14)]
     epochs: usize,
     #[arg(long, default_value_t = 16)]
@@ -60,8 +55,14 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let pref: DevicePreference = match a.device.parse() {
-        Ok(p) => p,
+    let device = match a.device.options() {
+        Ok(d) if d.precision == Precision::F16 => {
+            return usage(
+                "training keeps f32 weights and computes in f32: --precision f16 is for screen and bench",
+            );
+        }
+        // the weights train in f32 whatever the device could run
+        Ok(d) => d.with_precision(Precision::F32),
         Err(e) => return usage(e),
     };
     let opts = TrainOptions::new()
@@ -72,11 +73,10 @@ pub fn run(a: Args) -> CmdResult {
         .with_patience(a.patience)
         .with_id(a.id.clone())
         .with_resume(a.resume);
-    let device =
-        match select_device(&DeviceOptions::new(pref).with_allow_software(a.allow_software_gpu)) {
-            Ok(d) => d,
-            Err(e) => return usage(e),
-        };
+    let device = match select_device(&device) {
+        Ok(d) => d,
+        Err(e) => return usage(e),
+    };
     let report = device.report();
     eprintln!(
         "device: {} ({}){}",

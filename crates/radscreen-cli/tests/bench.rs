@@ -151,4 +151,78 @@ fn bench_table_and_usage_errors() {
     assert_eq!(bad.status.code(), Some(2));
     let bad = radscreen(&["bench", d.to_str().unwrap(), "--device", "tpu"]);
     assert_eq!(bad.status.code(), Some(2));
+    // f16 runs on GPUs only: asked for on the CPU it is a configuration error naming why
+    let bad = radscreen(&[
+        "bench",
+        d.to_str().unwrap(),
+        "--device",
+        "cpu",
+        "--precision",
+        "f16",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("f16"));
+}
+
+#[test]
+fn bench_rows_per_input_size_and_precision() {
+    let d = sample_data();
+    let o = radscreen(&[
+        "bench",
+        d.to_str().unwrap(),
+        "--device",
+        "flex",
+        "--seconds",
+        "0.02",
+        "--batches",
+        "1,2",
+        "--sizes",
+        "128,256",
+        "--precisions",
+        "f32",
+        "--no-train",
+        "--no-cold-start",
+        "--json",
+    ]);
+    ok(&o);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let rows: Vec<(u64, u64, &str)> = r["inference"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["size"].as_u64().unwrap(),
+                x["batch"].as_u64().unwrap(),
+                x["precision"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (128, 1, "f32"),
+            (128, 2, "f32"),
+            (256, 1, "f32"),
+            (256, 2, "f32")
+        ]
+    );
+    // burn's kernels with BatchNorm folded in (flex named: not the native CPU path)
+    assert_eq!(r["model"]["inference"], "burn-folded");
+    assert_eq!(r["device"]["precision"], "f32");
+    // a side the network's stride does not divide is refused
+    let bad = radscreen(&[
+        "bench",
+        d.to_str().unwrap(),
+        "--device",
+        "flex",
+        "--sizes",
+        "100",
+    ]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
 }

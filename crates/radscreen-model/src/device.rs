@@ -9,11 +9,12 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use burn::tensor::Device;
 use burn::tensor::wgpu::{WgpuBackend, wgpu};
+use burn::tensor::{DType, Device};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::precision::Precision;
 
 /// Which device the caller would like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -105,6 +106,8 @@ pub struct DeviceOptions {
     pub preference: DevicePreference,
     /// Let `Auto` and `Gpu` take a software adapter (lavapipe/llvmpipe): useful in CI only.
     pub allow_software: bool,
+    /// The floating-point precision asked for.
+    pub precision: Precision,
 }
 
 impl DeviceOptions {
@@ -113,7 +116,13 @@ impl DeviceOptions {
         Self {
             preference,
             allow_software: false,
+            precision: Precision::Auto,
         }
+    }
+    /// Sets the precision (`Auto`: f16 on a GPU that runs it, f32 elsewhere).
+    pub fn with_precision(mut self, precision: Precision) -> Self {
+        self.precision = precision;
+        self
     }
     /// Lets `Auto` and `Gpu` take a software adapter (or not).
     pub fn with_allow_software(mut self, allow: bool) -> Self {
@@ -136,6 +145,8 @@ pub struct SelectedDevice {
     pub fallback_reason: Option<String>,
     /// What was asked for.
     pub requested: DevicePreference,
+    /// The precision inference runs in (`F32` or `F16`, never `Auto`).
+    pub precision: Precision,
 }
 
 /// The serialisable part of [`SelectedDevice`] (as written to run.json and read back by merge).
@@ -149,6 +160,9 @@ pub struct DeviceReport {
     pub fallback_reason: Option<String>,
     /// What was asked for (e.g. `auto`).
     pub requested: String,
+    /// The precision inference ran in (`f32` or `f16`; empty in reports older than the field).
+    #[serde(default)]
+    pub precision: String,
 }
 
 impl SelectedDevice {
@@ -159,6 +173,26 @@ impl SelectedDevice {
             adapter: self.adapter.clone(),
             fallback_reason: self.fallback_reason.clone(),
             requested: self.requested.to_string(),
+            precision: self.precision.to_string(),
+        }
+    }
+
+    /// What `precision` means on this device: `F32` or `F16`, or why f16 cannot run here (f16
+    /// needs a GPU backend whose adapter runs f16 shaders).
+    pub fn resolve_precision(
+        &self,
+        precision: Precision,
+    ) -> std::result::Result<Precision, String> {
+        let f16 = !self.backend.is_cpu() && self.device.supports_dtype(DType::F16);
+        match precision {
+            Precision::Auto if f16 => Ok(Precision::F16),
+            Precision::F16 if f16 => Ok(Precision::F16),
+            Precision::F16 if self.backend.is_cpu() => Err(format!(
+                "f16 runs on GPU backends only; {} computes in f32 (use --precision f32 or auto)",
+                self.backend.name()
+            )),
+            Precision::F16 => Err("this GPU adapter does not run f16 shaders".into()),
+            _ => Ok(Precision::F32),
         }
     }
 
@@ -169,6 +203,7 @@ impl SelectedDevice {
             adapter: cpu_name(),
             fallback_reason: None,
             requested,
+            precision: Precision::F32,
         }
     }
 }
@@ -293,11 +328,27 @@ fn describe(info: &wgpu::AdapterInfo) -> String {
     format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type)
 }
 
-/// Chooses a device for `options`. `Auto` never fails: it falls back to the CPU and says why.
+/// Chooses a device for `options`, and the precision to run in. `Auto` never fails: it falls
+/// back to the CPU and says why.
 ///
 /// # Errors
-/// `Gpu`, `Wgpu`, `Vulkan` when no suitable adapter exists; `Ndarray` in builds without it.
+/// `Gpu`, `Wgpu`, `Vulkan` when no suitable adapter exists; `Ndarray` in builds without it;
+/// f16 asked for on a device that cannot run it.
 pub fn select_device(options: &DeviceOptions) -> Result<SelectedDevice> {
+    let mut selected = select_backend(options)?;
+    selected.precision = selected
+        .resolve_precision(options.precision)
+        .map_err(|reason| Error::Device {
+            requested: format!(
+                "{} with --precision {}",
+                options.preference, options.precision
+            ),
+            reason,
+        })?;
+    Ok(selected)
+}
+
+fn select_backend(options: &DeviceOptions) -> Result<SelectedDevice> {
     let pref = options.preference;
     let unavailable = |reason: String| Error::Device {
         requested: pref.to_string(),
@@ -321,12 +372,17 @@ pub fn select_device(options: &DeviceOptions) -> Result<SelectedDevice> {
                 },
                 fallback_reason: None,
                 requested: pref,
+                precision: Precision::F32,
             })
         }
         DevicePreference::Gpu | DevicePreference::Auto => {
             // Probe first: opening a software adapter only to reject it would leave its device
             // (and the thread serving it) alive for the rest of the process.
-            let hardware = options.allow_software || hardware_adapter_exists();
+            // `Gpu` opens wgpu whatever the probe says: the user asked for a GPU, and an
+            // error here would hide one the probe missed.
+            let hardware = options.allow_software
+                || pref == DevicePreference::Gpu
+                || hardware_adapter_exists();
             let gpu = if hardware {
                 wgpu_outcome(false)
             } else {
@@ -349,6 +405,7 @@ pub fn select_device(options: &DeviceOptions) -> Result<SelectedDevice> {
                     backend: Backend::Wgpu,
                     fallback_reason: None,
                     requested: pref,
+                    precision: Precision::F32,
                 }),
                 Err(reason) if pref == DevicePreference::Auto => {
                     let mut d = SelectedDevice::cpu(Backend::Flex, Device::flex(), pref);

@@ -18,6 +18,7 @@
 pub mod augment;
 pub mod device;
 mod error;
+mod folded;
 mod io;
 pub mod model;
 // The native CPU path's kernels write disjoint column ranges of one output from several threads
@@ -25,6 +26,7 @@ pub mod model;
 #[allow(unsafe_code)]
 mod native;
 pub mod net;
+pub mod precision;
 mod rng;
 mod sample;
 pub mod train;
@@ -41,6 +43,7 @@ pub use device::{
 pub use error::{Error, Result};
 pub use model::{FINDINGS, Model, ModelConfig, Prediction, random_batch};
 pub use net::{Net, NetConfig, NetOutput};
+pub use precision::Precision;
 pub use radscreen_imaging::preprocess::Preprocess;
 pub use train::{
     EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use burn::module::Module;
 use burn::store::{ModuleSnapshot, SafetensorsStore};
 use burn::tensor::activation::sigmoid;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{DType, Device, Tensor, TensorData};
 use ndarray::{Array3, ArrayView4};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -15,9 +15,11 @@ use sha2::{Digest, Sha256};
 use radscreen_imaging::preprocess::Preprocess;
 
 use crate::error::{Error, Result};
+use crate::folded::FoldedNet;
 use crate::io::{read_f32, write_atomic};
 use crate::native::NativeNet;
-use crate::net::{Net, NetConfig};
+use crate::net::{Net, NetConfig, pool};
+use crate::precision::Precision;
 
 /// File names inside a model directory.
 pub const WEIGHTS_FILE: &str = "model.safetensors";
@@ -117,6 +119,9 @@ pub struct Model {
     device: Device,
     /// Set by [`Model::use_native_cpu`]: inference runs on radscreen's own CPU path.
     native: Option<NativeNet>,
+    /// A loaded model's network with BatchNorm folded in, in [`Model::precision`]; `None` for
+    /// a model in training, which scores with the network as it trains.
+    folded: Option<FoldedNet>,
 }
 
 /// The shipped default model (trained by `radscreen train` on `radscreen synth` data).
@@ -133,6 +138,7 @@ impl Model {
             weight_bytes: 0,
             device,
             native: None,
+            folded: None,
         }
     }
 
@@ -195,13 +201,16 @@ impl Model {
                 ),
             ));
         }
+        let net = net.valid();
+        let folded = FoldedNet::new(&NativeNet::from_net(&net)?, device, Precision::F32);
         Ok(Model {
-            net: net.valid(),
+            net,
             config,
             sha256,
             weight_bytes,
             device: device.clone(),
             native: None,
+            folded: Some(folded),
         })
     }
 
@@ -264,13 +273,52 @@ impl Model {
         Ok(())
     }
 
-    /// Which code scores images: `"radscreen-native-cpu"` or `"burn"`.
+    /// Which code scores images: `"radscreen-native-cpu"`, `"burn-folded"` (a loaded model:
+    /// BatchNorm folded into the convolutions) or `"burn"` (a model in training).
     pub fn inference_path(&self) -> &'static str {
         if self.native.is_some() {
             "radscreen-native-cpu"
+        } else if self.folded.is_some() {
+            "burn-folded"
         } else {
             "burn"
         }
+    }
+
+    /// The precision burn's kernels score in (`F32` or `F16`); the native CPU path is f32.
+    pub fn precision(&self) -> Precision {
+        match &self.folded {
+            Some(f) if self.native.is_none() && f.dtype() == DType::F16 => Precision::F16,
+            _ => Precision::F32,
+        }
+    }
+
+    /// Scores in `precision` from now on: the f32 weights are folded and converted once, here.
+    /// `Auto` means f32 (resolve it with [`crate::select_device`] first).
+    ///
+    /// # Errors
+    /// A network the folding cannot express.
+    pub fn set_precision(&mut self, precision: Precision) -> Result<()> {
+        let native = NativeNet::from_net(&self.net)?;
+        self.folded = Some(FoldedNet::new(&native, &self.device, precision));
+        Ok(())
+    }
+
+    /// The same network and weights for inputs of side `size` instead of the trained one (the
+    /// network is fully convolutional; its activation maps grow with the input). For
+    /// benchmarks at full resolution: the thresholds were chosen at the trained size.
+    ///
+    /// # Errors
+    /// A size that is zero or not a multiple of the network's stride.
+    pub fn with_input_size(mut self, size: usize) -> Result<Self> {
+        let stride = self.config.net.stride();
+        if size == 0 || !size.is_multiple_of(stride) {
+            return Err(Error::InvalidInput(format!(
+                "input size {size} is not a positive multiple of the network stride {stride}"
+            )));
+        }
+        self.config.preprocess.size = size;
+        Ok(self)
     }
 
     /// Scores a batch of preprocessed images.
@@ -304,10 +352,24 @@ impl Model {
                 .collect());
         }
         let data = TensorData::new(batch.iter().copied().collect::<Vec<f32>>(), [n, c, h, w]);
-        let input = Tensor::<4>::from_data(data, &self.device);
-        let out = self.net.forward(input, self.config.net.pool_sharpness);
-        let probs = read_f32(sigmoid(out.logits))?;
-        let cam = sigmoid(out.cam);
+        let sharpness = self.config.net.pool_sharpness;
+        let (logits, cam) = match &self.folded {
+            Some(folded) => {
+                // uploaded once as f32 and converted on the device (a GPU kernel, not a host
+                // loop inside the timed call)
+                let input = Tensor::<4>::from_data(data, (&self.device, DType::F32));
+                let cam = folded.forward(input);
+                (pool(cam.clone(), sharpness), cam)
+            }
+            None => {
+                let out = self
+                    .net
+                    .forward(Tensor::<4>::from_data(data, &self.device), sharpness);
+                (out.logits, out.cam)
+            }
+        };
+        let probs = read_f32(sigmoid(logits))?;
+        let cam = sigmoid(cam);
         let [_, f, ch, cw] = cam.dims();
         let cam = read_f32(cam)?;
         let per = f * ch * cw;

@@ -21,29 +21,29 @@ use crate::net::Net;
 
 /// A convolution with its BatchNorm folded in: `y = W · im2col(x) + b`.
 #[derive(Debug, Clone)]
-struct Conv {
-    cin: usize,
-    kernel: usize,
-    stride: usize,
-    pad: usize,
+pub(crate) struct Conv {
+    pub(crate) cin: usize,
+    pub(crate) kernel: usize,
+    pub(crate) stride: usize,
+    pub(crate) pad: usize,
     /// `[cout, cin * kernel * kernel]`
-    weight: Array2<f32>,
-    bias: Vec<f32>,
+    pub(crate) weight: Array2<f32>,
+    pub(crate) bias: Vec<f32>,
 }
 
 #[derive(Debug, Clone)]
-struct Block {
-    a: Conv,
-    b: Conv,
-    skip: Option<Conv>,
+pub(crate) struct Block {
+    pub(crate) a: Conv,
+    pub(crate) b: Conv,
+    pub(crate) skip: Option<Conv>,
 }
 
 /// The network ready for CPU inference.
 #[derive(Debug, Clone)]
 pub(crate) struct NativeNet {
-    stem: Conv,
-    blocks: Vec<Block>,
-    head: Conv,
+    pub(crate) stem: Conv,
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) head: Conv,
 }
 
 /// Activation-map logits per image (`[findings, h' * w']`) and the maps' (h', w').

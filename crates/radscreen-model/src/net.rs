@@ -188,20 +188,25 @@ impl Net {
             x = block.forward(x);
         }
         let cam = self.head.forward(x); // [batch, findings, h', w']
-        let [b, f, h, w] = cam.dims();
-        let flat = cam.clone().reshape([b, f, h * w]);
-        // log-mean-exp with the maximum factored out (no overflow): m + log(mean(exp(r(x-m))))/r
-        let m = flat.clone().max_dim(2).detach(); // [b, f, 1]
-        let lse = (flat - m.clone())
-            .mul_scalar(pool_sharpness)
-            .exp()
-            .mean_dim(2)
-            .log()
-            .div_scalar(pool_sharpness)
-            + m;
         NetOutput {
-            logits: lse.reshape([b, f]),
+            logits: pool(cam.clone(), pool_sharpness),
             cam,
         }
     }
+}
+
+/// Image-level logits `[batch, findings]` from activation-map logits: log-mean-exp with the
+/// maximum factored out (no overflow), `m + log(mean(exp(r (x - m)))) / r`.
+pub(crate) fn pool(cam: Tensor<4>, pool_sharpness: f32) -> Tensor<2> {
+    let [b, f, h, w] = cam.dims();
+    let flat = cam.reshape([b, f, h * w]);
+    let m = flat.clone().max_dim(2).detach(); // [b, f, 1]
+    let lse = (flat - m.clone())
+        .mul_scalar(pool_sharpness)
+        .exp()
+        .mean_dim(2)
+        .log()
+        .div_scalar(pool_sharpness)
+        + m;
+    lse.reshape([b, f])
 }

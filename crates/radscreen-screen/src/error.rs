@@ -84,6 +84,7 @@ impl Error {
             Error::InvalidOption { .. }
                 | Error::Model(radscreen_model::Error::UnknownDevice(_))
                 | Error::Model(radscreen_model::Error::InvalidOption { .. })
+                | Error::Model(radscreen_model::Error::Device { .. })
         )
     }
 }

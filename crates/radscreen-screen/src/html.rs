@@ -81,7 +81,13 @@ fn summary(run: &RunInfo) -> Markup {
                 }
             }
             // the kernels that scored (radscreen's own CPU path or the backend's), as in run.json
-            tr { th { "inference" } td { (run.model.inference) } }
+            tr {
+                th { "inference" }
+                td {
+                    (run.model.inference)
+                    @if !run.device.precision.is_empty() { ", " (run.device.precision) }
+                }
+            }
             tr { th { "thresholds" } td { (thresholds) } }
             tr { th { "version" } td { "radscreen " (run.version) } }
             @if let Some(s) = &run.shard { tr { th { "shard" } td { (s) } } }

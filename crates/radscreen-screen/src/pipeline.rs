@@ -226,8 +226,8 @@ impl Screener {
             {
                 return; // the caller stopped
             }
-            while queue.len() >= self.opts.batch_size || (disconnected && !queue.is_empty()) {
-                let take = queue.len().min(self.opts.batch_size);
+            while queue.len() >= self.batch || (disconnected && !queue.is_empty()) {
+                let take = queue.len().min(self.batch);
                 if to_score.send(queue.drain(..take).collect()).is_err() {
                     return; // scoring stopped (an error, or the caller)
                 }
