@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use radscreen::model::{DeviceOptions, DevicePreference};
+use radscreen::model::{DeviceOptions, DevicePreference, Precision};
 use radscreen::screen::{PseudonymKey, ScreenOptions, Screener, Status, walk};
 
 #[test]
@@ -94,7 +94,12 @@ fn screen_scores(
     files: &[String],
 ) -> Option<(String, Scores)> {
     let opts = ScreenOptions::new()
-        .with_device(DeviceOptions::new(pref).with_allow_software(true))
+        // f32 throughout: f16 has a test of its own (tests/precision.rs)
+        .with_device(
+            DeviceOptions::new(pref)
+                .with_allow_software(true)
+                .with_precision(Precision::F32),
+        )
         .with_batch_size(4)
         .with_key(PseudonymKey::generate().ok()?);
     let screener = Screener::new(opts).ok()?;
