@@ -1,17 +1,20 @@
 //! f16 against f32 on sample-data, on a wgpu adapter that runs f16 shaders (Mesa's lavapipe in
 //! CI; an H200 in docs/benchmarks.md): the same flags, and probabilities within 3e-3.
 //!
-//! The bound is looser than the 2e-3 issue 18 asked for, and says so: burn 0.22's f16 kernels
-//! keep activations in f16 between layers, and the largest difference measured was 2.35e-3 on
-//! lavapipe and 2.66e-3 on the H200, on one MR image scored 0.47 (where a sigmoid is steepest),
-//! with the stem and the head already kept in f32. The typical difference is far smaller: the
-//! mean is held to 5e-4 (measured about 1e-4).
+//! The bound is for the default build's WGSL kernels, which keep activations in f16 between
+//! layers and accumulate in f16: the largest difference measured was 2.35e-3 on lavapipe and
+//! 2.66e-3 on an H200, on one MR image scored 0.47 (where a sigmoid is steepest), with the stem
+//! and the head already kept in f32. That is over the 2e-3 issue 18 asks for, so `auto` does not
+//! pick f16 on WGSL kernels (`auto_is_f32_on_wgsl_kernels`). The `--features vulkan` build's
+//! SPIR-V kernels accumulate in f32 on the matrix units and met 2e-3 on the H200 (2.9e-4), but
+//! lavapipe crashes compiling SPIR-V, so that bound is measured on the device, not here. The
+//! typical difference is far smaller: the mean is held to 5e-4 (measured about 1e-4).
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use radscreen::model::{DeviceOptions, DevicePreference, Precision};
+use radscreen::model::{DeviceOptions, DevicePreference, Precision, select_device};
 use radscreen::screen::{PseudonymKey, ScreenOptions, Screener, Status, walk};
 
 type Scores = HashMap<(String, u32), (Vec<f32>, Vec<bool>)>;
@@ -87,4 +90,23 @@ fn f16_scores_sample_data_as_f32_does() {
     eprintln!("f16 vs f32 on sample-data: max {max:e}, mean {mean:e} over {n} probabilities");
     assert!(max <= 3e-3, "f16 and f32 differ by {max}");
     assert!(mean <= 5e-4, "f16 and f32 differ by {mean} on average");
+}
+
+/// `auto` keeps the default build's WGSL kernels in f32 (their f16 misses the 2e-3 bound).
+#[cfg(not(feature = "vulkan"))]
+#[test]
+fn auto_is_f32_on_wgsl_kernels() {
+    let options = DeviceOptions::new(DevicePreference::Wgpu)
+        .with_allow_software(true)
+        .with_precision(Precision::Auto);
+    match select_device(&options) {
+        Ok(d) => assert_eq!(d.precision, Precision::F32, "{}", d.adapter),
+        Err(e) => {
+            assert!(
+                std::env::var_os("RADSCREEN_REQUIRE_WGPU").is_none(),
+                "RADSCREEN_REQUIRE_WGPU is set but wgpu failed: {e}"
+            );
+            eprintln!("skipped: no wgpu adapter ({e})");
+        }
+    }
 }

@@ -68,14 +68,32 @@ cat "$out/machine.txt"
 unset VK_LOADER_DEBUG
 pick_icd > /dev/null 2>&1
 echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-}" | tee -a "$out/vk-probe.txt"
+# DEV=vulkan measures a build with `--features vulkan` pinned to Vulkan (SPIR-V shaders, which
+# give CubeCL the cooperative-matrix convolution kernels that WGSL cannot express)
+DEV=${DEV:-gpu}
+# which kernel autotune picked for each shape (cmma = the GPU's matrix units), for the record
+cat > cubecl.toml <<TOML
+[autotune.logger]
+file = "$out/autotune.log"
+level = "minimal"
+TOML
+# a pinned API that cannot even screen sample-data ends the call here: nothing after it would run
+if [ "$DEV" != gpu ] && { [ -z "${ONLY:-}" ] || [[ smoke-$DEV =~ $ONLY ]]; }; then
+  stage "smoke-$DEV" 90 $R screen sample-data --out /tmp/smoke --device "$DEV" --quiet
+  if ! [ -s /tmp/smoke/findings.csv ]; then
+    echo "--device $DEV cannot screen sample-data: stopping" | tee -a "$log"
+    tail -n 20 "$out/smoke-$DEV.err"
+    exit 1
+  fi
+fi
 TORCH="python3 benches/peers/torch_infer.py --batches 1,8,32,128 --seconds 1 --json"
 
 # ---- 1. inference, both precisions, both sizes; end to end on sample-data; cold starts;
 #         one training epoch on sample-data (the bench's own rows); then 512² inputs
-stage bench-gpu 200 $R bench sample-data --device gpu --precisions f32,f16 --batches 1,8,32,128 \
+stage bench-gpu 200 $R bench sample-data --device $DEV --precisions f32,f16 --batches 1,8,32,128 \
   --seconds 1 --json --no-train --save-inputs "$out/parity"
 # 512² at batch 128 would need a 2 GiB activation buffer, over wgpu's largest buffer
-stage bench-gpu-512 150 $R bench sample-data --device gpu --precisions f32,f16 --sizes 512 \
+stage bench-gpu-512 150 $R bench sample-data --device $DEV --precisions f32,f16 --sizes 512 \
   --batches 1,8,32 --seconds 1 --json --no-train --no-cold-start
 stage screen-auto 60 $R screen sample-data --out /tmp/screen-auto --device auto
 cp /tmp/screen-auto/run.json "$out/run-auto.json" 2>/dev/null
@@ -84,18 +102,25 @@ stage torch-fp32-128 60 $TORCH --precision fp32 --parity "$out/parity/inputs.npy
 stage torch-fp16-128 60 $TORCH --precision fp16 --parity "$out/parity/inputs.npy" "$out/parity/probabilities.npy"
 stage torch-fp32-512 60 $TORCH --precision fp32 --size 512
 stage torch-fp16-512 60 $TORCH --precision fp16 --size 512
+# ---- 2b. the default build (WGSL shaders) beside the `--features vulkan` build, when both came
+if [ -f .gpu/radscreen-wgsl.xz ]; then
+  python3 -c "import lzma,shutil; shutil.copyfileobj(lzma.open('.gpu/radscreen-wgsl.xz'), open('/tmp/radscreen-wgsl','wb'))"
+  chmod +x /tmp/radscreen-wgsl
+  stage bench-wgsl 90 /tmp/radscreen-wgsl bench sample-data --device gpu --precisions f32,f16 \
+    --batches 32,128 --seconds 1 --json --no-train --no-cold-start
+fi
 # ---- 3. f16/f32 parity of the screening itself on sample-data
 for p in f32 f16; do
-  stage "screen-sample-$p" 90 $R screen sample-data --out "/tmp/screen-$p" --device gpu --precision $p --quiet
+  stage "screen-sample-$p" 90 $R screen sample-data --out "/tmp/screen-$p" --device $DEV --precision $p --quiet
   cp "/tmp/screen-$p/findings.csv" "$out/findings-$p.csv" 2>/dev/null
   cp "/tmp/screen-$p/run.json" "$out/run-$p.json" 2>/dev/null
 done
 # ---- 4. end to end on a generated folder of 512² images (16 cores decode; GPU infers)
 stage synth 120 $R synth --out /tmp/gen --count 1200 --seed 18 --size 512
-stage bench-gen-gpu 120 $R bench /tmp/gen --device gpu --batches 64 --no-train --no-cold-start --seconds 1 --json
+stage bench-gen-gpu 120 $R bench /tmp/gen --device $DEV --batches 64 --no-train --no-cold-start --seconds 1 --json
 stage bench-gen-cpu 120 $R bench /tmp/gen --device cpu --batches 16 --no-train --no-cold-start --seconds 1 --json
 # ---- 5. training on the GPU beside the CPU (same data, 2 epochs each)
-stage train-gpu 150 $R train --manifest /tmp/gen/manifest.csv --out /tmp/train-gpu --device gpu --epochs 2 --patience 9 --quiet
+stage train-gpu 150 $R train --manifest /tmp/gen/manifest.csv --out /tmp/train-gpu --device $DEV --epochs 2 --patience 9 --quiet
 cp /tmp/train-gpu/train-log.csv "$out/train-gpu-log.csv" 2>/dev/null
 stage train-cpu 150 $R train --manifest /tmp/gen/manifest.csv --out /tmp/train-cpu --device cpu --epochs 1 --patience 9 --quiet
 cp /tmp/train-cpu/train-log.csv "$out/train-cpu-log.csv" 2>/dev/null

@@ -78,14 +78,14 @@ pub(crate) fn time_inference(
 ) -> Result<InferenceRow> {
     // warm-up outside the clock: kernel compilation and autotuning on GPUs
     for seed in 0..2 {
-        model.predict(random_batch(batch, size, seed).view())?;
+        model.predict_owned(random_batch(batch, size, seed))?;
     }
     let (mut busy, mut iterations, mut seed) = (0.0f64, 0u64, 2u64);
     while busy < seconds || iterations < 3 {
         let x = random_batch(batch, size, seed);
         seed += 1;
         let t = Instant::now();
-        model.predict(x.view())?; // reads the results back: the device is synchronised
+        model.predict_owned(x)?; // reads the results back: the device is synchronised
         busy += t.elapsed().as_secs_f64();
         iterations += 1;
     }

@@ -11,7 +11,7 @@ pub struct DeviceArgs {
     /// Let auto/gpu use a software wgpu adapter (lavapipe).
     #[arg(long)]
     pub allow_software_gpu: bool,
-    /// auto|f32|f16: auto is f16 on a GPU that runs f16 shaders, f32 elsewhere.
+    /// auto|f32|f16: auto is f16 on a GPU in a `--features vulkan` build, f32 elsewhere.
     #[arg(long, default_value = "auto")]
     pub precision: String,
 }

@@ -119,7 +119,7 @@ impl DeviceOptions {
             precision: Precision::Auto,
         }
     }
-    /// Sets the precision (`Auto`: f16 on a GPU that runs it, f32 elsewhere).
+    /// Sets the precision (`Auto`: f16 on a GPU with SPIR-V kernels, f32 elsewhere).
     pub fn with_precision(mut self, precision: Precision) -> Self {
         self.precision = precision;
         self
@@ -147,6 +147,10 @@ pub struct SelectedDevice {
     pub requested: DevicePreference,
     /// The precision inference runs in (`F32` or `F16`, never `Auto`).
     pub precision: Precision,
+    /// Whether CubeCL compiles this device's kernels to SPIR-V (a build with the `vulkan`
+    /// feature, on a Vulkan adapter): there its f16 convolutions run on the matrix units and
+    /// accumulate in f32, which is what `auto` needs before it picks f16.
+    spirv: bool,
 }
 
 /// The serialisable part of [`SelectedDevice`] (as written to run.json and read back by merge).
@@ -185,7 +189,10 @@ impl SelectedDevice {
     ) -> std::result::Result<Precision, String> {
         let f16 = !self.backend.is_cpu() && self.device.supports_dtype(DType::F16);
         match precision {
-            Precision::Auto if f16 => Ok(Precision::F16),
+            // WGSL's f16 convolutions accumulate in f16: measured on an H200 they moved
+            // probabilities by up to 2.7e-3 from f32 (SPIR-V's: 2.9e-4), over the 2e-3 that f16
+            // is held to, so `auto` keeps them in f32 (docs/benchmarks.md, "GPU")
+            Precision::Auto if f16 && self.spirv => Ok(Precision::F16),
             Precision::F16 if f16 => Ok(Precision::F16),
             Precision::F16 if self.backend.is_cpu() => Err(format!(
                 "f16 runs on GPU backends only; {} computes in f32 (use --precision f32 or auto)",
@@ -204,6 +211,7 @@ impl SelectedDevice {
             fallback_reason: None,
             requested,
             precision: Precision::F32,
+            spirv: false,
         }
     }
 }
@@ -324,6 +332,12 @@ fn software_name(name: &str) -> bool {
     name.contains("llvmpipe") || name.contains("lavapipe") || name.contains("swiftshader")
 }
 
+/// Whether CubeCL compiles for `info`'s adapter to SPIR-V: it does on Vulkan when this build
+/// has the `vulkan` feature (cubecl-wgpu's `runtime_name` reads the same two facts).
+fn spirv(info: &wgpu::AdapterInfo) -> bool {
+    cfg!(feature = "vulkan") && info.backend == wgpu::Backend::Vulkan
+}
+
 fn describe(info: &wgpu::AdapterInfo) -> String {
     format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type)
 }
@@ -373,6 +387,7 @@ fn select_backend(options: &DeviceOptions) -> Result<SelectedDevice> {
                 fallback_reason: None,
                 requested: pref,
                 precision: Precision::F32,
+                spirv: spirv(&o.info),
             })
         }
         DevicePreference::Gpu | DevicePreference::Auto => {
@@ -406,6 +421,7 @@ fn select_backend(options: &DeviceOptions) -> Result<SelectedDevice> {
                     fallback_reason: None,
                     requested: pref,
                     precision: Precision::F32,
+                    spirv: spirv(&o.info),
                 }),
                 Err(reason) if pref == DevicePreference::Auto => {
                     let mut d = SelectedDevice::cpu(Backend::Flex, Device::flex(), pref);

@@ -64,6 +64,10 @@ pub enum Error {
     /// Input arrays of the wrong shape or with non-finite values.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// An internal consistency check failed: a result that would be wrong is refused rather
+    /// than returned (a bug in radscreen or the backend, not in the input).
+    #[error("internal check failed: {0}")]
+    Internal(String),
     /// A tensor's data could not be read back from the device.
     #[error("reading a tensor back from the device failed: {0}")]
     TensorRead(#[from] burn::tensor::TensorReadError),

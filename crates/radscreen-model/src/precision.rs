@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Precision {
-    /// f16 on a GPU whose adapter runs f16 shaders, f32 elsewhere.
+    /// f16 on a GPU whose kernels are compiled to SPIR-V (a `vulkan` build on Vulkan) and run
+    /// f16, f32 elsewhere.
     #[default]
     Auto,
     /// 32-bit floats everywhere.

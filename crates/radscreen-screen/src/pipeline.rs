@@ -240,7 +240,7 @@ impl Screener {
         let views: Vec<_> = batch.iter().map(|q| q.input.view()).collect();
         let input = ndarray::stack(Axis(0), &views)
             .map_err(|e| radscreen_model::Error::InvalidInput(e.to_string()))?;
-        let preds = self.model.predict(input.view())?;
+        let preds = self.model.predict_owned(input)?;
         Ok(batch
             .into_iter()
             .zip(preds)
