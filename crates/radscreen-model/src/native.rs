@@ -14,6 +14,7 @@ use burn::nn::conv::Conv2d;
 use burn::prelude::*;
 use ndarray::{Array2, ArrayView4, Axis};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
 use crate::io::read_f32;
@@ -142,22 +143,30 @@ impl NativeNet {
             let values: Vec<f32> = batch.index_axis(Axis(0), i).iter().copied().collect();
             let data = Array2::from_shape_vec((c, h * w), values)
                 .map_err(|e| Error::InvalidInput(e.to_string()))?;
-            Ok(self.run(Planes { data, h, w }, per_image))
+            self.run(Planes { data, h, w }, per_image)
         };
         let out: Vec<Planes> = (0..n).into_par_iter().map(one).collect::<Result<_>>()?;
         let side = out.first().map_or((0, 0), |p| (p.h, p.w));
         Ok((out.into_iter().map(|p| p.data).collect(), side))
     }
 
-    fn run(&self, x: Planes, threads: usize) -> Planes {
-        let mut x = self.stem.apply(&x, threads, true);
+    fn run(&self, x: Planes, threads: usize) -> Result<Planes> {
+        let mut x = self.stem.apply(&x, threads, true)?;
         for b in &self.blocks {
-            let y = b.a.apply(&x, threads, true);
-            let mut y = b.b.apply(&y, threads, false);
-            match &b.skip {
-                Some(s) => y.data += &s.apply(&x, threads, false).data,
-                None => y.data += &x.data,
+            let y = b.a.apply(&x, threads, true)?;
+            let mut y = b.b.apply(&y, threads, false)?;
+            let skip = match &b.skip {
+                Some(s) => s.apply(&x, threads, false)?,
+                None => x,
+            };
+            if skip.data.dim() != y.data.dim() {
+                return Err(Error::Internal(format!(
+                    "native path: a residual block adds {:?} to {:?}",
+                    skip.data.dim(),
+                    y.data.dim()
+                )));
             }
+            y.data += &skip.data;
             y.data.mapv_inplace(|v| v.max(0.0));
             x = y;
         }
@@ -174,16 +183,42 @@ impl Conv {
     /// im2col block (in a buffer its thread keeps) and multiplies it straight into the output,
     /// then adds the bias (and ReLU) to those columns while they are still in cache; tiles run
     /// on `threads` threads.
-    fn apply(&self, x: &Planes, threads: usize, relu: bool) -> Planes {
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when the planes, the weights and the geometry disagree, or a tile's
+    /// buffers would not hold its product: a wrong answer is refused, never zero-filled.
+    fn apply(&self, x: &Planes, threads: usize, relu: bool) -> Result<Planes> {
         let (k, s, p) = (self.kernel, self.stride, self.pad);
-        let ho = (x.h + 2 * p).saturating_sub(k) / s + 1;
-        let wo = (x.w + 2 * p).saturating_sub(k) / s + 1;
         let cout = self.weight.nrows();
         let kk = self.cin * k * k;
+        let internal = |what: String| Err(Error::Internal(format!("native convolution: {what}")));
+        if k == 0 || s == 0 || x.h + 2 * p < k || x.w + 2 * p < k {
+            return internal(format!(
+                "kernel {k}, stride {s}, padding {p} on a {}×{} plane",
+                x.h, x.w
+            ));
+        }
+        if x.data.dim() != (self.cin, x.h * x.w)
+            || self.weight.ncols() != kk
+            || self.bias.len() != cout
+        {
+            return internal(format!(
+                "planes {:?} for {} channels of {}×{}, weights {:?}, {} biases",
+                x.data.dim(),
+                self.cin,
+                x.h,
+                x.w,
+                self.weight.dim(),
+                self.bias.len()
+            ));
+        }
+        let ho = (x.h + 2 * p - k) / s + 1;
+        let wo = (x.w + 2 * p - k) / s + 1;
         let xs = x.data.as_standard_layout(); // no copy: the planes are built row-major
-        let src = xs.as_slice().unwrap_or_default();
         let w = self.weight.as_standard_layout();
-        let w = w.as_slice().unwrap_or_default();
+        let (Some(src), Some(w)) = (xs.as_slice(), w.as_slice()) else {
+            return internal("a standard-layout array without a slice".into());
+        };
         let pointwise = k == 1 && s == 1 && p == 0;
         let rows = (TILE_FLOATS / (kk * wo).max(1)).clamp(1, ho.max(1));
         let tiles: Vec<(usize, usize)> = (0..ho)
@@ -194,21 +229,32 @@ impl Conv {
         // Zeroed once (fresh pages from the allocator); every element is then overwritten.
         let mut out = vec![0.0f32; cout * n];
         let dst = Shared(out.as_mut_ptr(), out.len());
+        // a tile whose buffers failed a check leaves its columns unwritten: the layer then
+        // fails as a whole rather than returning zeros (a silent false negative)
+        let failed = AtomicBool::new(false);
         let tile = |&(r0, r1): &(usize, usize)| {
             let (c0, t) = (r0 * wo, (r1 - r0) * wo);
-            if pointwise {
+            let done = if pointwise {
                 // the planes themselves are the columns: rows of length h*w, this tile's slice
-                dst.gemm(c0, n, cout, t, kk, w, &src[c0..], x.h * x.w);
+                dst.gemm(c0, n, cout, t, kk, w, &src[c0..], x.h * x.w)
             } else {
                 COLS.with(|cols| {
                     let mut cols = cols.borrow_mut();
                     im2col_rows(&mut cols, src, x.h, x.w, self.cin, k, s, p, wo, r0, r1);
-                    dst.gemm(c0, n, cout, t, kk, w, &cols, t);
-                });
+                    dst.gemm(c0, n, cout, t, kk, w, &cols, t)
+                })
+            };
+            if !done {
+                failed.store(true, Ordering::Relaxed);
+                return;
             }
-            for (o, &b) in self.bias.iter().enumerate().take(cout) {
+            for (o, &b) in self.bias.iter().enumerate() {
                 // SAFETY: columns c0..c0 + t of each output row belong to this tile alone
-                for v in unsafe { dst.columns(o * n + c0, t) } {
+                let Some(cols) = (unsafe { dst.columns(o * n + c0, t) }) else {
+                    failed.store(true, Ordering::Relaxed);
+                    return;
+                };
+                for v in cols {
                     *v = if relu { (*v + b).max(0.0) } else { *v + b };
                 }
             }
@@ -218,11 +264,14 @@ impl Conv {
         } else {
             tiles.iter().for_each(tile);
         }
-        Planes {
-            data: Array2::from_shape_vec((cout, n), out).unwrap_or_default(),
-            h: ho,
-            w: wo,
+        if failed.load(Ordering::Relaxed) {
+            return internal(format!(
+                "a tile's buffers did not hold its product ({cout}×{kk} by {kk}×{n})"
+            ));
         }
+        let data = Array2::from_shape_vec((cout, n), out)
+            .map_err(|e| Error::Internal(format!("native convolution: {e}")))?;
+        Ok(Planes { data, h: ho, w: wo })
     }
 }
 
@@ -242,21 +291,22 @@ unsafe impl Send for Shared {}
 unsafe impl Sync for Shared {}
 
 impl Shared {
-    /// `t` elements from `at` (inside the buffer: checked).
+    /// `t` elements from `at`, or `None` when they are not all inside the buffer.
     ///
     /// # Safety
     /// No other live reference may cover these elements: the caller's tile owns them.
     #[allow(clippy::mut_from_ref)]
-    unsafe fn columns(&self, at: usize, t: usize) -> &mut [f32] {
+    unsafe fn columns(&self, at: usize, t: usize) -> Option<&mut [f32]> {
         if at.checked_add(t).is_none_or(|end| end > self.1) {
-            return &mut [];
+            return None;
         }
         // SAFETY: in bounds (checked); exclusive by the caller's contract.
-        unsafe { std::slice::from_raw_parts_mut(self.0.add(at), t) }
+        Some(unsafe { std::slice::from_raw_parts_mut(self.0.add(at), t) })
     }
 
     /// `self[row r, columns c0..c0 + n] = lhs[m×k] · rhs[k×n]` for rows of `dst_rs` elements,
-    /// on one thread; `rhs` rows are `rhs_rs` apart.
+    /// on one thread; `rhs` rows are `rhs_rs` apart. `false` (nothing written) when the
+    /// buffers would not hold the product.
     #[allow(clippy::too_many_arguments)]
     fn gemm(
         &self,
@@ -268,7 +318,7 @@ impl Shared {
         lhs: &[f32],
         rhs: &[f32],
         rhs_rs: usize,
-    ) {
+    ) -> bool {
         let fits = |len: usize, rows: usize, stride: usize, from: usize, cols: usize| {
             rows.checked_sub(1)
                 .and_then(|r| r.checked_mul(stride))
@@ -276,15 +326,16 @@ impl Shared {
                 .and_then(|x| x.checked_add(cols))
                 .is_some_and(|end| end <= len)
         };
-        if m == 0
-            || n == 0
-            || c0 + n > dst_rs
+        if m == 0 || n == 0 {
+            return true; // an empty product: nothing to write
+        }
+        if c0 + n > dst_rs
             || rhs_rs < n
             || !fits(self.1, m, dst_rs, c0, n)
             || !fits(lhs.len(), m, k, 0, k)
             || (k > 0 && !fits(rhs.len(), k, rhs_rs, 0, n))
         {
-            return; // unreachable by construction; never hand gemm buffers it would overrun
+            return false; // never hand gemm buffers it would overrun
         }
         // SAFETY: the destination rows (m of them, dst_rs apart, n columns from c0) lie inside
         // the buffer (checked above) and belong to this tile alone (see `Shared`); lhs holds
@@ -313,6 +364,7 @@ impl Shared {
                 gemm::Parallelism::None,
             );
         }
+        true
     }
 }
 
@@ -373,5 +425,96 @@ fn im2col_rows(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::module::conv2d;
+    use burn::tensor::ops::ConvOptions;
+    use burn::tensor::{Device, Tensor, TensorData};
+    use proptest::prelude::*;
+
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut r = crate::rng::Rng::new(seed, 0xC0, 0);
+        (0..n).map(|_| r.range(-1.0, 1.0)).collect()
+    }
+
+    fn conv(cin: usize, cout: usize, kernel: usize, stride: usize, pad: usize, seed: u64) -> Conv {
+        let kk = cin * kernel * kernel;
+        Conv {
+            cin,
+            kernel,
+            stride,
+            pad,
+            weight: Array2::from_shape_vec((cout, kk), values(cout * kk, seed)).unwrap(),
+            bias: values(cout, seed ^ 1),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// One folded convolution (+ bias, ± ReLU) against burn-flex's conv2d on random
+        /// shapes, including planes large enough to be cut into several tiles on several
+        /// threads.
+        #[test]
+        fn convolution_matches_burn(
+            cin in 1usize..12,
+            cout in 1usize..9,
+            kernel in prop::sample::select(vec![1usize, 3, 5]),
+            stride in 1usize..4,
+            pad in 0usize..3,
+            h in 1usize..48,
+            w in 1usize..48,
+            relu in any::<bool>(),
+            seed in any::<u64>(),
+        ) {
+            prop_assume!(h + 2 * pad >= kernel && w + 2 * pad >= kernel);
+            let c = conv(cin, cout, kernel, stride, pad, seed);
+            let x = values(cin * h * w, seed ^ 2);
+            let planes = Planes {
+                data: Array2::from_shape_vec((cin, h * w), x.clone()).unwrap(),
+                h,
+                w,
+            };
+            let got = c.apply(&planes, 1 + (seed % 3) as usize, relu).unwrap();
+            let device = Device::flex();
+            let weight: Vec<f32> = c.weight.iter().copied().collect();
+            let y = conv2d(
+                Tensor::<4>::from_data(TensorData::new(x, [1, cin, h, w]), &device),
+                Tensor::<4>::from_data(TensorData::new(weight, [cout, cin, kernel, kernel]), &device),
+                Some(Tensor::<1>::from_data(TensorData::new(c.bias.clone(), [cout]), &device)),
+                ConvOptions::new([stride, stride], [pad, pad], [1, 1], 1),
+            );
+            let y = if relu { burn::tensor::activation::relu(y) } else { y };
+            let [_, yc, yh, yw] = y.dims();
+            prop_assert_eq!((yc, yh, yw), (cout, got.h, got.w));
+            let want = read_f32(y).unwrap();
+            prop_assert_eq!(want.len(), got.data.len());
+            for (i, (a, b)) in got.data.iter().zip(&want).enumerate() {
+                prop_assert!((a - b).abs() <= 1e-4 * (1.0 + b.abs()), "element {}: {} vs {}", i, a, b);
+            }
+        }
+    }
+
+    /// Planes that do not match the layer are an error, not a map of zeros.
+    #[test]
+    fn mismatched_planes_are_an_error_not_zeros() {
+        let c = conv(3, 4, 3, 1, 1, 5);
+        let planes = Planes {
+            data: Array2::zeros((2, 16)),
+            h: 4,
+            w: 4,
+        };
+        let e = c.apply(&planes, 1, false).err().expect("an error");
+        assert!(matches!(e, Error::Internal(_)), "{e}");
+        let small = Planes {
+            data: Array2::zeros((3, 1)),
+            h: 1,
+            w: 1,
+        };
+        assert!(conv(3, 4, 5, 1, 0, 5).apply(&small, 1, false).is_err());
     }
 }
