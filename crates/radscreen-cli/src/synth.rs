@@ -29,12 +29,13 @@ pub struct Args {
     /// explicit (default), implicit, deflated, rle, jpeg-ls, or mixed (cycle per series).
     #[arg(long, default_value = "explicit")]
     transfer_syntax: String,
-    /// Probability that a series carries a tumour.
-    #[arg(long, default_value_t = 0.5)]
-    tumor_rate: f32,
-    /// Probability that a series carries a fracture (CT torso, radiographs).
-    #[arg(long, default_value_t = 0.4)]
-    fracture_rate: f32,
+    /// Probability that a series carries a tumour [default: 0.5; with --backgrounds 0.6 per case].
+    #[arg(long)]
+    tumor_rate: Option<f32>,
+    /// Probability that a series carries a fracture (CT torso, radiographs) [default: 0.4; with
+    /// --backgrounds 0.6 per case].
+    #[arg(long)]
+    fracture_rate: Option<f32>,
     /// Tumour diameter range in mm, MIN:MAX.
     #[arg(long, default_value = "3:40")]
     lesion_size: String,
@@ -81,8 +82,10 @@ pub fn run(a: Args) -> CmdResult {
             .with_count(a.count)
             .with_seed(a.seed)
             .with_syntax(a.transfer_syntax.parse::<Syntax>()?);
-        o.tumor_rate = a.tumor_rate;
-        o.fracture_rate = a.fracture_rate;
+        // the real-background generator's own defaults unless named (the phantom defaults
+        // used to override them here, which halved the fractures the generator drew)
+        o.tumor_rate = a.tumor_rate.unwrap_or(o.tumor_rate);
+        o.fracture_rate = a.fracture_rate.unwrap_or(o.fracture_rate);
         o.splits = a.splits.clone();
         if let Some(bad) = o
             .splits
@@ -100,8 +103,8 @@ pub fn run(a: Args) -> CmdResult {
         .with_modalities(Modality::parse_list(&a.modality)?)
         .with_size(a.size)
         .with_syntax(a.transfer_syntax.parse::<Syntax>()?)
-        .with_tumor_rate(a.tumor_rate)
-        .with_fracture_rate(a.fracture_rate)
+        .with_tumor_rate(a.tumor_rate.unwrap_or(0.5))
+        .with_fracture_rate(a.fracture_rate.unwrap_or(0.4))
         .with_lesion_size_mm(range(&a.lesion_size, "lesion-size")?)
         .with_lesion_contrast_hu(range(&a.lesion_contrast, "lesion-contrast")?)
         .with_dose(a.dose)

@@ -55,14 +55,17 @@ pub struct RealOptions {
 }
 
 impl RealOptions {
-    /// Defaults: 200 images, seed 0, tumours in 60 % and fractures in 90 % of cases.
+    /// Defaults: 200 images, seed 0, tumours in 60 % and fractures in 60 % of cases (where a
+    /// case has no organ or bone for one, it goes without: 2,000 images of seed 7 held 46 %
+    /// tumour and 38 % fracture positives; fractures in 55-64 % of CT and radiograph images and
+    /// in no MR image).
     pub fn new(backgrounds: impl Into<PathBuf>) -> Self {
         Self {
             backgrounds: backgrounds.into(),
             count: 200,
             seed: 0,
             tumor_rate: 0.6,
-            fracture_rate: 0.9,
+            fracture_rate: 0.6,
             syntax: Syntax::ExplicitLe,
             splits: Vec::new(),
             uid_root: None,
@@ -268,7 +271,8 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                     break;
                 }
             }
-            for _ in 0..4 {
+            // fractures fail the visibility test more often than tumours: more attempts
+            for _ in 0..8 {
                 if !case.fracture {
                     break;
                 }

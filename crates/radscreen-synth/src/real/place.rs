@@ -378,7 +378,11 @@ pub(super) fn add_fracture(
                     best = Some((mag, x, y));
                 }
             }
-            let (_, x, y) = best?;
+            // no cortex among these samples: draw others (returning here left three in four
+            // real-CR cases without the fracture they were planned to have)
+            let Some((_, x, y)) = best else {
+                continue;
+            };
             site = [x, y, 0];
             name = if bg.entry.body_part.eq_ignore_ascii_case("CHEST") {
                 "rib"
