@@ -8,6 +8,11 @@
 # Env: RADSCREEN_BIN (default target/release/radscreen), DEVICE (default cpu), SECONDS_PER (3),
 #      PEERS_VENV (default ~/.cache/radscreen/peers-venv), PYTHON (default python3),
 #      TORCH_DEVICE (cuda|cpu; default: cuda when available).
+# Paired rounds (inference only, radscreen against ONNX Runtime): ROUNDS=N (at least 5 for a
+# number worth quoting) alternates the two N times per input size, swapping which goes first
+# each round so that a drift in the machine's speed falls on both, then prints per batch size
+# the median radscreen/ONNX Runtime ratio and its range over the rounds.
+# SIZES=128,512 adds input sides (default: the model's own). BATCHES (default 1,8,32).
 set -euo pipefail
 # resolve the arguments against the caller's folder before moving to the checkout
 data=$(cd "${1:-$(dirname "$0")/../sample-data}" && pwd)
@@ -26,6 +31,49 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --only-binary :all: \
   -r benches/peers/requirements.txt -r benches/peers/requirements-infer.txt >&2
+
+if [ "${ROUNDS:-0}" -gt 0 ]; then
+  batches=${BATCHES:-1,8,32}
+  rounds="$out/rounds" && rm -rf "$rounds" && mkdir -p "$rounds"
+  IFS=, read -r -a sizes <<< "${SIZES:-0}"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for size in "${sizes[@]}"; do
+      rs() {
+        local sz=()
+        [ "$size" != 0 ] && sz=(--sizes "$size")
+        "$bin" bench "$data" --device "$device" --seconds "$secs" --json --no-train \
+          --no-cold-start --batches "$batches" ${sz[@]+"${sz[@]}"} > "$rounds/radscreen-$size-$r.json"
+      }
+      ox() {
+        local sz=()
+        [ "$size" != 0 ] && sz=(--size "$size")
+        "$venv/bin/python" benches/peers/onnx_infer.py --seconds "$secs" --json \
+          --batches "$batches" ${sz[@]+"${sz[@]}"} > "$rounds/onnxruntime-$size-$r.json"
+      }
+      echo "round $r/$ROUNDS, size ${size/#0/model}: $( ((r % 2)) && echo radscreen first || echo ONNX Runtime first)" >&2
+      if ((r % 2)); then rs; ox; else ox; rs; fi
+    done
+  done
+  "$venv/bin/python" - "$rounds" <<'PY'
+import json, pathlib, statistics, sys
+d = pathlib.Path(sys.argv[1])
+ratios = {}  # (size, batch) -> [ratio per round]
+for f in sorted(d.glob("radscreen-*.json")):
+    _, size, r = f.stem.split("-")
+    rs = json.load(open(f))
+    ort = json.load(open(d / f"onnxruntime-{size}-{r}.json"))
+    for row in rs["inference"]:
+        peer = ort["images_per_s"].get(str(row["batch"]))
+        if peer:
+            ratios.setdefault((row["size"], row["batch"]), []).append(row["images_per_s"] / peer)
+print(f"radscreen / ONNX Runtime {ort['version']} ({ort['threads']} threads), paired rounds, "
+      f"device {rs['device']['backend']} ({rs['model']['inference']})")
+print(f"  {'size':>5}{'batch':>6}{'rounds':>7}{'median':>8}  range")
+for (size, batch), v in sorted(ratios.items()):
+    print(f"  {size:>5}{batch:>6}{len(v):>7}{statistics.median(v):>8.2f}  {min(v):.2f}-{max(v):.2f}")
+PY
+  exit 0
+fi
 
 echo "radscreen bench ($device) ..." >&2
 extra=()

@@ -2,7 +2,7 @@
 throughput in images/s. The graph is built in memory from the model directory's weights.
 
 usage: onnx_infer.py [--model DIR] [--parity INPUTS.npy PROBS.npy] [--batches 1,8,32]
-                     [--seconds 3] [--threads N] [--json] [--save-onnx FILE]
+                     [--seconds 3] [--threads N] [--size S] [--json] [--save-onnx FILE]
 """
 import sys
 
@@ -15,6 +15,8 @@ import radscreen_net as rn  # noqa: E402
 args = rn.parse_args("ONNX Runtime", lambda p: p.add_argument(
     "--save-onnx", metavar="FILE", help="also write the graph (to inspect it, e.g. in Netron)"))
 net, weights = rn.load_model(args.model)
+if args.size:
+    net["size"] = args.size  # the same weights at another input side (fully convolutional)
 model = rn.build_onnx(net, weights)
 if args.save_onnx:
     import onnx
@@ -42,6 +44,7 @@ diff = rn.parity(run, *args.parity) if args.parity else None
 rn.report({
     "peer": "onnxruntime",
     "version": ort.__version__,
+    "size": net["size"],
     "threads": args.threads,
     "parity_max_abs": diff,
     "images_per_s": rn.time_batches(run, make_pool, args.batches, args.seconds),

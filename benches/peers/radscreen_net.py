@@ -240,6 +240,8 @@ def parse_args(peer, extra=None):
     p.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
                    help="intra-op threads (default: every core this process may use)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--size", type=int, default=None,
+                   help="input side (default: the model's own; the network is fully convolutional)")
     if extra:
         extra(p)
     a = p.parse_args()

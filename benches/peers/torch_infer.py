@@ -18,8 +18,6 @@ def extra(p):
                    default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--precision", choices=["fp32", "fp16"], default="fp32",
                    help="fp16: weights and activations in half precision (as radscreen --precision f16)")
-    p.add_argument("--size", type=int, default=None,
-                   help="input side (default: the model's own; the network is fully convolutional)")
 
 
 args = rn.parse_args("PyTorch", extra)
