@@ -121,6 +121,10 @@ pub struct Model {
     /// A loaded model's network with BatchNorm folded in, in [`Model::precision`]; `None` for
     /// a model in training, which scores with the network as it trains.
     folded: Option<FoldedNet>,
+    /// A loaded model's folded weights on the host, made once at load: the native CPU path and
+    /// every precision of `folded` are built from them without folding again or reading the
+    /// weights back from a GPU. `None` for a model in training (its weights still change).
+    host: Option<NativeNet>,
 }
 
 /// The shipped default model (trained by `radscreen train` on `radscreen synth` data).
@@ -138,6 +142,7 @@ impl Model {
             device,
             native: None,
             folded: None,
+            host: None,
         }
     }
 
@@ -201,7 +206,8 @@ impl Model {
             ));
         }
         let net = net.valid();
-        let folded = FoldedNet::new(&NativeNet::from_net(&net)?, device, Precision::F32);
+        let host = NativeNet::from_net(&net)?;
+        let folded = FoldedNet::new(&host, device, Precision::F32);
         Ok(Model {
             net,
             config,
@@ -210,6 +216,7 @@ impl Model {
             device: device.clone(),
             native: None,
             folded: Some(folded),
+            host: Some(host),
         })
     }
 
@@ -264,12 +271,16 @@ impl Model {
     /// # Errors
     /// A network the native path cannot express.
     pub fn use_native_cpu(&mut self, on: bool) -> Result<()> {
-        self.native = if on {
-            Some(NativeNet::from_net(&self.net)?)
-        } else {
-            None
-        };
+        self.native = if on { Some(self.host_net()?) } else { None };
         Ok(())
+    }
+
+    /// The folded weights on the host: the copy made at load, or folded now (training).
+    fn host_net(&self) -> Result<NativeNet> {
+        match &self.host {
+            Some(h) => Ok(h.clone()),
+            None => NativeNet::from_net(&self.net),
+        }
     }
 
     /// Which code scores images: `"radscreen-native-cpu"`, `"burn-folded"` (a loaded model:
@@ -298,8 +309,7 @@ impl Model {
     /// # Errors
     /// A network the folding cannot express.
     pub fn set_precision(&mut self, precision: Precision) -> Result<()> {
-        let native = NativeNet::from_net(&self.net)?;
-        self.folded = Some(FoldedNet::new(&native, &self.device, precision));
+        self.folded = Some(FoldedNet::new(&self.host_net()?, &self.device, precision));
         Ok(())
     }
 
