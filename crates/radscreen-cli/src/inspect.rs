@@ -136,8 +136,12 @@ fn print_text(m: &ImageMeta) {
     println!(
         "  body part {}  spacing {}  thickness {}  {} {}  sex {}  age {}",
         o(&m.body_part),
-        m.pixel_spacing
-            .map_or("-".into(), |p| format!("{:.4}x{:.4} mm", p[0], p[1])),
+        m.physical_spacing.map_or("-".into(), |p| format!(
+            "{:.4}x{:.4} mm ({})",
+            p.mm[0],
+            p.mm[1],
+            p.source.name()
+        )),
         m.slice_thickness.map_or("-".into(), |t| format!("{t} mm")),
         o(&m.manufacturer),
         o(&m.manufacturer_model),

@@ -30,6 +30,7 @@ mod pixel;
 mod rle;
 mod scan;
 mod series;
+mod spacing;
 mod stages;
 mod syntax;
 
@@ -41,6 +42,7 @@ pub use meta::{ImageMeta, Phi, parse_age_years};
 pub use options::{Limits, ReadOptions};
 pub use pixel::{PixelInfo, StoredFrame};
 pub use series::{Series, SeriesOrder, Volume, group_series, load_volume};
+pub use spacing::{PhysicalSpacing, SpacingSource};
 pub use syntax::{SYNTAXES, SyntaxInfo, syntax_info, syntax_name};
 
 /// Encodes one frame as JPEG-LS lossless (transfer syntax `1.2.840.10008.1.2.4.80`) with

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::attrs::{Obj, float_of, floats_of, int_of, items_of, str_of};
 use crate::open::FileObj;
+use crate::spacing::{PhysicalSpacing, SpacingAttrs, physical_spacing};
 
 /// Identifying attributes, present only when the caller asked (`keep_phi`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -66,6 +67,10 @@ pub struct ImageMeta {
     /// Row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing, else the
     /// enhanced Pixel Measures functional group).
     pub pixel_spacing: Option<[f64; 2]>,
+    /// The pixel's size at the patient in mm and which attributes gave it: on radiographs the
+    /// detector's spacing corrected for magnification, or a calibrated Pixel Spacing
+    /// ([`PhysicalSpacing`]); `None` when no usable spacing is given (absent, or zero).
+    pub physical_spacing: Option<PhysicalSpacing>,
     /// Slice Thickness in mm (top level, else the Pixel Measures functional group).
     pub slice_thickness: Option<f64>,
     /// Image Position (Patient): x, y, z of the first pixel, in mm.
@@ -145,6 +150,17 @@ impl ImageMeta {
             .trim_end_matches(['\0', ' '])
             .to_string();
         let fg = |g| functional_group(obj, Some(0), g);
+        let modality = str_of(obj, tags::MODALITY);
+        let calibration = str_of(obj, tags::PIXEL_SPACING_CALIBRATION_TYPE);
+        let physical_spacing = physical_spacing(&SpacingAttrs {
+            modality: modality.as_deref(),
+            pixel: arr(floats_of(obj, tags::PIXEL_SPACING)),
+            pixel_measures: fg(tags::PIXEL_MEASURES_SEQUENCE)
+                .and_then(|i| arr(floats_of(i, tags::PIXEL_SPACING))),
+            calibration: calibration.as_deref(),
+            imager: arr(floats_of(obj, tags::IMAGER_PIXEL_SPACING)),
+            magnification: float_of(obj, tags::ESTIMATED_RADIOGRAPHIC_MAGNIFICATION_FACTOR),
+        });
         let pixel_spacing = arr(floats_of(obj, tags::PIXEL_SPACING))
             .or_else(|| arr(floats_of(obj, tags::IMAGER_PIXEL_SPACING)))
             .or_else(|| {
@@ -182,7 +198,7 @@ impl ImageMeta {
             sop_instance_uid: str_of(obj, tags::SOP_INSTANCE_UID),
             study_instance_uid: str_of(obj, tags::STUDY_INSTANCE_UID),
             series_instance_uid: str_of(obj, tags::SERIES_INSTANCE_UID),
-            modality: str_of(obj, tags::MODALITY),
+            modality,
             body_part: str_of(obj, tags::BODY_PART_EXAMINED),
             photometric_interpretation: str_of(obj, tags::PHOTOMETRIC_INTERPRETATION),
             rows: int_of(obj, tags::ROWS),
@@ -195,6 +211,7 @@ impl ImageMeta {
             bits_stored: int_of(obj, tags::BITS_STORED),
             pixel_representation: int_of(obj, tags::PIXEL_REPRESENTATION),
             pixel_spacing,
+            physical_spacing,
             slice_thickness,
             image_position,
             image_orientation,
