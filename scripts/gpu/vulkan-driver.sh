@@ -6,9 +6,8 @@
 # machine named libGLX_nvidia.so.0, through which the loader found no vkCreateInstance
 # ("Found no drivers"); a manifest naming libEGL_nvidia.so.0, the same driver's headless
 # entry point, worked.
-# Which Vulkan driver manifest works: the loader's default search first, then each manifest
-# on the machine, then NVIDIA's EGL library (the GLX one a manifest may name needs an X server
-# on some drivers and then gives the loader no vkCreateInstance).
+# Tried in order: the loader's default search, each manifest on the machine, then a manifest
+# written for NVIDIA's EGL library.
 pick_icd() {
   unset VK_DRIVER_FILES
   python3 scripts/gpu/vk-probe.py && return 0

@@ -52,10 +52,8 @@ pub fn inference_rows(
             .resolve_precision(p)
             .map_err(|e| Error::option("--precisions", e))?;
         let mut variant = model.clone();
-        // the native CPU path is f32 only and stays in place for f32
-        if variant.precision() != p {
-            variant.set_precision(p)?;
-        }
+        // a no-op at the precision the model already has (the native CPU path stays for f32)
+        variant.set_precision(p)?;
         for &size in sizes {
             let at_size = variant
                 .clone()

@@ -557,9 +557,7 @@ fn save_inputs(
         .map_err(|e| Error::option("--save-inputs", e.to_string()))?;
     // peers compare in f32: the reference probabilities are f32 whatever the run's precision
     let mut f32_model = model.clone();
-    if f32_model.precision() != Precision::F32 {
-        f32_model.set_precision(Precision::F32)?;
-    }
+    f32_model.set_precision(Precision::F32)?;
     let probs: Vec<f32> = f32_model
         .predict(batch.view())?
         .into_iter()

@@ -103,8 +103,6 @@ pub fn run(a: Args) -> CmdResult {
         .with_modalities(Modality::parse_list(&a.modality)?)
         .with_size(a.size)
         .with_syntax(a.transfer_syntax.parse::<Syntax>()?)
-        .with_tumor_rate(a.tumor_rate.unwrap_or(0.5))
-        .with_fracture_rate(a.fracture_rate.unwrap_or(0.4))
         .with_lesion_size_mm(range(&a.lesion_size, "lesion-size")?)
         .with_lesion_contrast_hu(range(&a.lesion_contrast, "lesion-contrast")?)
         .with_dose(a.dose)
@@ -112,6 +110,13 @@ pub fn run(a: Args) -> CmdResult {
         .with_harder_noise(a.harder_noise);
     if let Some(h) = &a.harder {
         o = o.with_harder(Some(h.parse::<Subgroup>()?));
+    }
+    // unnamed rates keep the phantom generator's own defaults (SynthOptions::new)
+    if let Some(r) = a.tumor_rate {
+        o = o.with_tumor_rate(r);
+    }
+    if let Some(r) = a.fracture_rate {
+        o = o.with_fracture_rate(r);
     }
     let s = generate(&a.out, &o)?;
     summary(&s, "patients", &a.out)

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use burn::module::Module;
 use burn::store::{ModuleSnapshot, SafetensorsStore};
@@ -118,9 +119,11 @@ pub struct Model {
     device: Device,
     /// Set by [`Model::use_native_cpu`]: inference runs on radscreen's own CPU path.
     native: Option<NativeNet>,
-    /// A loaded model's network with BatchNorm folded in, in [`Model::precision`]; `None` for
-    /// a model in training, which scores with the network as it trains.
-    folded: Option<FoldedNet>,
+    /// The network with BatchNorm folded in, on the device in [`Model::precision`]. A loaded
+    /// model uploads it in f32 the first time burn scores (not at load: the native CPU path
+    /// and an f16 screener never use the f32 copy); empty for a model in training, which
+    /// scores with the network as it trains, unless [`Model::set_precision`] filled it.
+    folded: OnceLock<FoldedNet>,
     /// A loaded model's folded weights on the host, made once at load: the native CPU path and
     /// every precision of `folded` are built from them without folding again or reading the
     /// weights back from a GPU. `None` for a model in training (its weights still change).
@@ -141,7 +144,7 @@ impl Model {
             weight_bytes: 0,
             device,
             native: None,
-            folded: None,
+            folded: OnceLock::new(),
             host: None,
         }
     }
@@ -207,7 +210,6 @@ impl Model {
         }
         let net = net.valid();
         let host = NativeNet::from_net(&net)?;
-        let folded = FoldedNet::new(&host, device, Precision::F32);
         Ok(Model {
             net,
             config,
@@ -215,7 +217,7 @@ impl Model {
             weight_bytes,
             device: device.clone(),
             native: None,
-            folded: Some(folded),
+            folded: OnceLock::new(),
             host: Some(host),
         })
     }
@@ -288,7 +290,7 @@ impl Model {
     pub fn inference_path(&self) -> &'static str {
         if self.native.is_some() {
             "radscreen-native-cpu"
-        } else if self.folded.is_some() {
+        } else if self.folded.get().is_some() || self.host.is_some() {
             "burn-folded"
         } else {
             "burn"
@@ -297,19 +299,38 @@ impl Model {
 
     /// The precision burn's kernels score in (`F32` or `F16`); the native CPU path is f32.
     pub fn precision(&self) -> Precision {
-        match &self.folded {
+        match self.folded.get() {
             Some(f) if self.native.is_none() && f.dtype() == DType::F16 => Precision::F16,
             _ => Precision::F32,
         }
     }
 
-    /// Scores in `precision` from now on: the f32 weights are folded and converted once, here.
-    /// `Auto` means f32 (resolve it with [`crate::select_device`] first).
+    /// The folded network burn scores with: the one [`Model::set_precision`] made, else (a
+    /// loaded model) the f32 one, uploaded now; `None` for a model in training.
+    fn folded(&self) -> Option<&FoldedNet> {
+        if let Some(f) = self.folded.get() {
+            return Some(f);
+        }
+        let host = self.host.as_ref()?;
+        Some(
+            self.folded
+                .get_or_init(|| FoldedNet::new(host, &self.device, Precision::F32)),
+        )
+    }
+
+    /// Scores in `precision` from now on: the f32 weights are folded and converted once, here
+    /// (nothing to do when the model already scores in it). `Auto` means f32 (resolve it with
+    /// [`crate::select_device`] first).
     ///
     /// # Errors
     /// A network the folding cannot express.
     pub fn set_precision(&mut self, precision: Precision) -> Result<()> {
-        self.folded = Some(FoldedNet::new(&self.host_net()?, &self.device, precision));
+        let folded_already = self.folded.get().is_some() || self.host.is_some();
+        if folded_already && self.precision().dtype() == precision.dtype() {
+            return Ok(());
+        }
+        let folded = FoldedNet::new(&self.host_net()?, &self.device, precision);
+        self.folded = OnceLock::from(folded);
         Ok(())
     }
 
@@ -358,10 +379,10 @@ impl Model {
     /// # Errors
     /// As [`Model::predict`].
     pub fn predict_owned(&self, batch: Array4<f32>) -> Result<Vec<Prediction>> {
-        self.check_input(batch.view())?;
         if self.native.is_some() || !batch.is_standard_layout() {
             return self.predict(batch.view());
         }
+        self.check_input(batch.view())?;
         let dims = batch.dim();
         let total = batch.len();
         let (mut data, offset) = batch.into_raw_vec_and_offset();
@@ -424,15 +445,12 @@ impl Model {
             return Ok(Vec::new());
         }
         let data = TensorData::new(data, [n, c, h, w]);
-        let cam = match &self.folded {
+        let cam = match self.folded() {
             // uploaded once as f32 and converted on the device (a GPU kernel, not a host loop)
             Some(folded) => {
                 folded.forward(Tensor::<4>::from_data(data, (&self.device, DType::F32)))
             }
-            None => {
-                let input = Tensor::<4>::from_data(data, &self.device);
-                self.net.forward(input, self.config.net.pool_sharpness).cam
-            }
+            None => self.net.cam(Tensor::<4>::from_data(data, &self.device)),
         };
         let [_, f, ch, cw] = cam.dims();
         let cam = read_f32(cam)?;

@@ -391,9 +391,8 @@ fn im2col_rows(
         cols.resize(len, 0.0);
     }
     let cols = &mut cols[..len];
-    let planes = cin.min(src.len() / (h * w).max(1));
-    cols[planes * k * k * t..].fill(0.0); // channels the input lacks (never, by construction)
-    for c in 0..planes {
+    // `src` holds `cin` planes of h × w: `Conv::apply` checked it before any tile ran
+    for c in 0..cin {
         let plane = &src[c * h * w..(c + 1) * h * w];
         for dy in 0..k {
             for dx in 0..k {

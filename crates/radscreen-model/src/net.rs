@@ -183,11 +183,7 @@ impl Net {
     /// # Shapes
     /// `input`: `[batch, in_channels, h, w]` (h and w multiples of the stride).
     pub fn forward(&self, input: Tensor<4>, pool_sharpness: f32) -> NetOutput {
-        let mut x = relu(self.stem.forward(input));
-        for block in &self.blocks {
-            x = block.forward(x);
-        }
-        let cam = self.head.forward(x); // [batch, findings, h', w']
+        let cam = self.cam(input);
         NetOutput {
             logits: pool(cam.clone(), pool_sharpness),
             cam,
@@ -195,9 +191,21 @@ impl Net {
     }
 }
 
+impl Net {
+    /// The activation-map logits `[batch, findings, h', w']` alone (inference pools them on
+    /// the host).
+    pub(crate) fn cam(&self, input: Tensor<4>) -> Tensor<4> {
+        let mut x = relu(self.stem.forward(input));
+        for block in &self.blocks {
+            x = block.forward(x);
+        }
+        self.head.forward(x)
+    }
+}
+
 /// Image-level logits `[batch, findings]` from activation-map logits: log-mean-exp with the
 /// maximum factored out (no overflow), `m + log(mean(exp(r (x - m)))) / r`.
-pub(crate) fn pool(cam: Tensor<4>, pool_sharpness: f32) -> Tensor<2> {
+fn pool(cam: Tensor<4>, pool_sharpness: f32) -> Tensor<2> {
     let [b, f, h, w] = cam.dims();
     let flat = cam.reshape([b, f, h * w]);
     let m = flat.clone().max_dim(2).detach(); // [b, f, 1]

@@ -1,5 +1,5 @@
-//! Floating-point precision of inference: f16 takes a GPU onto its matrix units (about 9× the
-//! f32 rate for a 3×3 convolution on an H200, docs/benchmarks.md); the CPU paths stay f32.
+//! Floating-point precision of inference: with SPIR-V kernels (a `vulkan` build) f16 runs a
+//! GPU's convolutions on its matrix units (docs/benchmarks.md, "GPU"); the CPU paths stay f32.
 
 use std::fmt;
 use std::str::FromStr;

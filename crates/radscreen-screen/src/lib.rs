@@ -45,9 +45,7 @@ use std::path::PathBuf;
 use ndarray::{Array2, Array3};
 use radscreen_dicom::ReadOptions;
 use radscreen_imaging::preprocess::Preprocess;
-use radscreen_model::{
-    DeviceOptions, DevicePreference, Model, Precision, SelectedDevice, select_device,
-};
+use radscreen_model::{DeviceOptions, DevicePreference, Model, SelectedDevice, select_device};
 
 pub use crate::error::{Error, Result};
 pub use crate::key::{PseudonymKey, default_key_path};
@@ -287,8 +285,8 @@ impl Screener {
             )
         {
             model.use_native_cpu(true)?;
-        } else if device.precision != Precision::F32 {
-            // loaded in f32; converted once here
+        } else {
+            // the folded weights go to the device once, in the precision chosen
             model.set_precision(device.precision)?;
         }
         let cfg = model.config();

@@ -271,8 +271,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                     break;
                 }
             }
-            // fractures fail the visibility test more often than tumours: more attempts
-            for _ in 0..8 {
+            for _ in 0..4 {
                 if !case.fracture {
                     break;
                 }
