@@ -4,6 +4,8 @@
 #   scripts/evaluate-model.sh [MODEL_DIR|shipped] [WORK_DIR]
 # Sets: `heldout` (seed 99, the training distribution: lesions 3-40 mm, 10-200 HU) and
 # `criterion` (seed 98, lesions >= 10 mm and >= 30 HU or the MR/radiograph equivalent).
+# SIZE=N sets the images' matrix (default 128, what v2 trained on; v3's card uses 512, the
+# clinical matrix).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-shipped}
@@ -13,8 +15,9 @@ bin=${RADSCREEN_BIN:-target/release/radscreen}
 model_arg=()
 [ "$model" = shipped ] || model_arg=(--model "$model")
 rm -rf "$work" && mkdir -p "$work"
-"$bin" synth --out "$work/heldout" --count 800 --seed 99 --size 128
-"$bin" synth --out "$work/criterion" --count 800 --seed 98 --size 128 --lesion-size 10:40 --lesion-contrast 30:200
+size=${SIZE:-128}
+"$bin" synth --out "$work/heldout" --count 800 --seed 99 --size "$size"
+"$bin" synth --out "$work/criterion" --count 800 --seed 98 --size "$size" --lesion-size 10:40 --lesion-contrast 30:200
 for set in heldout criterion; do
   "$bin" screen "$work/$set" --out "$work/$set-report" --device cpu --quiet "${model_arg[@]}"
   "$bin" eval --predictions "$work/$set-report/findings.csv" --truth "$work/$set/manifest.csv" \

@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use radscreen::dataset::load_dataset;
+use radscreen::imaging::preprocess::SpacingPlan;
 use radscreen::model::{Precision, TrainEvent, TrainOptions, select_device, train};
 
 use crate::device_args::DeviceArgs;
@@ -36,9 +37,20 @@ pub struct Args {
     /// Epochs without improvement of the validation score before stopping.
     #[arg(long, default_value_t = 6)]
     patience: usize,
-    /// Side of the square model input in pixels.
+    /// Side of the square model input in pixels (with --spacing: of a training patch).
     #[arg(long, default_value_t = 128)]
     size: usize,
+    /// Resample every image to a fixed pixel size, CT,MR,RADIOGRAPH in mm (e.g. 0.8,0.8,0.5),
+    /// and train on patches of --size cut from whole images; screening then scores whole
+    /// images, tiled. Without it the model fits each image into a --size square.
+    #[arg(long, value_parser = parse_spacing)]
+    spacing: Option<[f64; 3]>,
+    /// With --spacing: patches per epoch (default: one per training image).
+    #[arg(long, default_value_t = 0)]
+    patches_per_epoch: usize,
+    /// With --spacing: training images searched for hard negatives after each epoch (0: none).
+    #[arg(long, default_value_t = 300)]
+    mine: usize,
     /// CT input windows as three CENTER:WIDTH pairs in HU, one per input channel
     /// (default: radscreen-imaging's soft tissue, bone and lung windows).
     #[arg(long, value_parser = parse_windows)]
@@ -72,7 +84,9 @@ pub fn run(a: Args) -> CmdResult {
         .with_seed(a.seed)
         .with_patience(a.patience)
         .with_id(a.id.clone())
-        .with_resume(a.resume);
+        .with_resume(a.resume)
+        .with_patches_per_epoch(a.patches_per_epoch)
+        .with_mine_images(a.mine);
     let device = match select_device(&device) {
         Ok(d) => d,
         Err(e) => return usage(e),
@@ -91,6 +105,9 @@ pub fn run(a: Args) -> CmdResult {
     let mut params = radscreen::imaging::preprocess::Preprocess::new().with_size(a.size);
     if let Some(w) = a.ct_windows {
         params.ct_windows = w.map(Into::into);
+    }
+    if let Some([ct, mr, xr]) = a.spacing {
+        params = params.with_spacing(Some(SpacingPlan::new().with_mm(ct, mr, xr)));
     }
     let bar = if a.quiet {
         ProgressBar::hidden()
@@ -186,6 +203,21 @@ pub fn run(a: Args) -> CmdResult {
         started.elapsed().as_secs_f64() / 60.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Parses `CT,MR,RADIOGRAPH` pixel sizes in mm (positive).
+fn parse_spacing(s: &str) -> Result<[f64; 3], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| {
+            x.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .ok_or_else(|| format!("{x:?} is not a positive number of mm"))
+        })
+        .collect::<Result<_, String>>()?;
+    <[f64; 3]>::try_from(v).map_err(|v| format!("need CT,MR,RADIOGRAPH, got {} values", v.len()))
 }
 
 /// Parses `C:W,C:W,C:W` (three windows, positive widths).

@@ -6,6 +6,7 @@ mod file;
 pub mod npy;
 pub mod png;
 pub mod preprocess;
+mod spacing;
 
 pub use error::{Error, Result};
 pub use file::write_atomic;

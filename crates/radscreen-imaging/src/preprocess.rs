@@ -6,10 +6,15 @@
 //! - Radiographs and anything else: the display stage (VOI, MONOCHROME1 handled), in every
 //!   channel.
 //!
-//! Every image is resized preserving its aspect ratio (area averaging when shrinking, bilinear
-//! when enlarging) and centred on a zero-padded square.
+//! A model without a spacing plan (v2) has every image resized preserving its aspect ratio
+//! (area averaging when shrinking, bilinear when enlarging) and centred on a zero-padded
+//! square. A model with one (`Preprocess::spacing`, v3) has every image resampled to a fixed
+//! pixel size in mm per modality and padded to a multiple of the network's stride: inputs then
+//! differ in size and are scored tile by tile (radscreen-model).
 
 use ndarray::{Array2, Array3, ArrayView2, ArrayViewMut2, Axis};
+
+pub use crate::spacing::SpacingPlan;
 
 /// How the model sees an image's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +79,10 @@ pub struct Preprocess {
     pub ct_windows: [Window; 3],
     /// MR normalisation percentiles (low, high), in 0..100.
     pub mr_percentiles: (f32, f32),
+    /// Resample to a fixed physical pixel size instead of fitting a square of `size` (absent in
+    /// the config.json of models made before it: they fit the square).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spacing: Option<SpacingPlan>,
 }
 
 impl Default for Preprocess {
@@ -95,6 +104,7 @@ impl Default for Preprocess {
                 }, // lung
             ],
             mr_percentiles: (1.0, 99.0),
+            spacing: None,
         }
     }
 }
@@ -120,8 +130,12 @@ pub struct Transform {
     pub rows: usize,
     /// Width of the resized image, in input pixels.
     pub cols: usize,
-    /// Side of the square input, in pixels.
+    /// Side of the square input, in pixels (the longer input side for a spacing model).
     pub size: usize,
+    /// Rows of the model input (`size` for a square input).
+    pub in_rows: usize,
+    /// Columns of the model input (`size` for a square input).
+    pub in_cols: usize,
 }
 
 impl Transform {
@@ -139,6 +153,8 @@ impl Transform {
             rows,
             cols,
             size,
+            in_rows: size,
+            in_cols: size,
         }
     }
 
@@ -158,7 +174,7 @@ impl Transform {
         )
     }
 
-    /// A `[size, size]` map over the input (a heatmap) resampled onto the source pixels.
+    /// A map over the input (a heatmap, `[in_rows, in_cols]`) resampled onto the source pixels.
     pub fn map_to_source(&self, map: ArrayView2<f32>) -> Array2<f32> {
         Array2::from_shape_fn((self.src_rows, self.src_cols), |(r, c)| {
             let (y, x) = self.to_input(r as f64, c as f64);
@@ -175,6 +191,9 @@ pub struct Prepared {
     pub input: Array3<f32>,
     /// Where the image sits in `input`, to map results back onto the source.
     pub transform: Transform,
+    /// The file stated no pixel size and the plan's assumption for its modality was used
+    /// (only with a spacing plan).
+    pub assumed_spacing: bool,
 }
 
 impl Preprocess {
@@ -188,10 +207,46 @@ impl Preprocess {
         self
     }
 
-    /// Prepares one image (`[rows, cols]` values of the stage `kind` expects).
+    /// Resamples to a fixed physical pixel size (`Some`) or fits the square (`None`).
+    pub fn with_spacing(mut self, plan: Option<SpacingPlan>) -> Self {
+        self.spacing = plan;
+        self
+    }
+
+    /// Prepares one image (`[rows, cols]` values of the stage `kind` expects) by fitting the
+    /// square of `size`: the v2 contract. A spacing model prepares with
+    /// [`Preprocess::apply_at`].
     pub fn apply(&self, kind: InputKind, image: ArrayView2<f32>) -> Prepared {
         let (rows, cols) = image.dim();
-        let t = Transform::fit(rows, cols, self.size);
+        self.prepare(kind, image, Transform::fit(rows, cols, self.size), false)
+    }
+
+    /// Prepares one image whose pixels are `spacing_mm` (row, column) apart at the patient:
+    /// resampled to the plan's pixel size for `kind` when the model has a spacing plan (a
+    /// missing spacing takes the plan's assumption, and [`Prepared::assumed_spacing`] says
+    /// so), else as [`Preprocess::apply`].
+    pub fn apply_at(
+        &self,
+        kind: InputKind,
+        image: ArrayView2<f32>,
+        spacing_mm: Option<[f64; 2]>,
+    ) -> Prepared {
+        let Some(plan) = &self.spacing else {
+            return self.apply(kind, image);
+        };
+        let (rows, cols) = image.dim();
+        let (t, assumed) = plan.transform(kind, rows, cols, spacing_mm);
+        self.prepare(kind, image, t, assumed)
+    }
+
+    fn prepare(
+        &self,
+        kind: InputKind,
+        image: ArrayView2<f32>,
+        t: Transform,
+        assumed_spacing: bool,
+    ) -> Prepared {
+        let (rows, cols) = image.dim();
         // Non-finite values (corrupt files) become the background instead of poisoning the model.
         let clean = image.mapv(|v| if v.is_finite() { v } else { 0.0 });
         let resized =
@@ -199,7 +254,7 @@ impl Preprocess {
         let src = resized.as_ref().map_or(clean.view(), |r| r.view());
         // Each channel is written straight into its place in the padded input: no per-channel
         // arrays (they were about half of preprocessing's time).
-        let mut input = Array3::<f32>::zeros((CHANNELS, self.size, self.size));
+        let mut input = Array3::<f32>::zeros((CHANNELS, t.in_rows, t.in_cols));
         let region = ndarray::s![
             t.pad_top..t.pad_top + t.rows,
             t.pad_left..t.pad_left + t.cols
@@ -232,6 +287,7 @@ impl Preprocess {
         Prepared {
             input,
             transform: t,
+            assumed_spacing,
         }
     }
 }

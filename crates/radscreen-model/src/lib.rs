@@ -26,9 +26,11 @@ pub mod model;
 #[allow(unsafe_code)]
 mod native;
 pub mod net;
+mod patches;
 pub mod precision;
 mod rng;
 mod sample;
+mod tiled;
 pub mod train;
 // Loads the Vulkan loader and asks it for physical devices (FFI); each unsafe call states its
 // contract. See hardware_adapter_exists in device.rs for why wgpu is not asked instead.
@@ -44,7 +46,7 @@ pub use error::{Error, Result};
 pub use model::{FINDINGS, Model, ModelConfig, Prediction, random_batch};
 pub use net::{Net, NetConfig, NetOutput};
 pub use precision::Precision;
-pub use radscreen_imaging::preprocess::Preprocess;
+pub use radscreen_imaging::preprocess::{Preprocess, SpacingPlan};
 pub use train::{
     EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,
 };

@@ -81,6 +81,17 @@ impl ModelConfig {
                 self.preprocess.size
             ));
         }
+        if let Some(plan) = &self.preprocess.spacing {
+            if let Some(p) = plan.problem() {
+                return bad(format!("preprocess.spacing: {p}"));
+            }
+            if !plan.multiple.is_multiple_of(stride) {
+                return bad(format!(
+                    "preprocess.spacing.multiple {} is not a multiple of the network stride {stride}",
+                    plan.multiple
+                ));
+            }
+        }
         let r = self.net.pool_sharpness;
         if !(r.is_finite() && r > 0.0) {
             return bad(format!("pool_sharpness {r} must be a positive number"));
@@ -361,15 +372,8 @@ impl Model {
     /// A wrongly shaped or non-finite input, or a backend failure.
     pub fn predict(&self, batch: ArrayView4<f32>) -> Result<Vec<Prediction>> {
         self.check_input(batch)?;
-        if let Some(native) = &self.native {
-            return self.native_predictions(native, batch);
-        }
-        let dims = batch.dim();
-        let data = match batch.as_slice() {
-            Some(s) => s.to_vec(),
-            None => batch.iter().copied().collect(),
-        };
-        self.device_predictions(data, dims)
+        let maps = self.logit_maps_view(batch)?;
+        Ok(self.predictions(maps))
     }
 
     /// [`Model::predict`] on a batch the caller hands over: on a GPU its memory is uploaded as
@@ -379,19 +383,25 @@ impl Model {
     /// # Errors
     /// As [`Model::predict`].
     pub fn predict_owned(&self, batch: Array4<f32>) -> Result<Vec<Prediction>> {
-        if self.native.is_some() || !batch.is_standard_layout() {
-            return self.predict(batch.view());
-        }
         self.check_input(batch.view())?;
-        let dims = batch.dim();
-        let total = batch.len();
-        let (mut data, offset) = batch.into_raw_vec_and_offset();
-        let offset = offset.unwrap_or(0);
-        // an owned array may be a window on a longer buffer: keep only its own elements
-        if offset != 0 || data.len() != total {
-            data = data[offset..offset + total].to_vec();
+        let maps = self.logit_maps(batch)?;
+        Ok(self.predictions(maps))
+    }
+
+    fn predictions(&self, (maps, side): LogitMaps) -> Vec<Prediction> {
+        maps.into_iter()
+            .map(|m| map_prediction(m, side, self.pooling()))
+            .collect()
+    }
+
+    /// How an activation map becomes an image's logit: log-sum-exp for a square-input model
+    /// (as it trained), the maximum for a spacing model, whose maps differ in size from image
+    /// to image (the log-sum-exp's mean would make one lesion's score depend on the area).
+    pub(crate) fn pooling(&self) -> Option<f32> {
+        match self.config.preprocess.spacing {
+            Some(_) => None,
+            None => Some(self.config.net.pool_sharpness),
         }
-        self.device_predictions(data, dims)
     }
 
     fn check_input(&self, batch: ArrayView4<f32>) -> Result<()> {
@@ -403,46 +413,49 @@ impl Model {
                 self.config.net.in_channels
             )));
         }
-        // without early exit in the inner loop, so that it vectorises: 3× faster than `any`
-        let finite = |s: &[f32]| {
-            s.chunks(4096)
-                .all(|c| c.iter().fold(true, |ok, v| ok & v.is_finite()))
-        };
-        let ok = match batch.as_slice() {
-            Some(s) => finite(s),
-            None => batch.iter().all(|v| v.is_finite()),
-        };
-        if !ok {
-            return Err(Error::InvalidInput("non-finite input value".into()));
-        }
-        Ok(())
+        check_finite(batch)
     }
 
-    fn native_predictions(
-        &self,
-        native: &NativeNet,
-        batch: ArrayView4<f32>,
-    ) -> Result<Vec<Prediction>> {
-        if batch.dim().0 == 0 {
-            return Ok(Vec::new());
+    /// Activation-map logits of a batch of equally sized inputs, on whichever path scores
+    /// (the caller checked the shape): `[findings, h' * w']` per input, and (h', w').
+    pub(crate) fn logit_maps_view(&self, batch: ArrayView4<f32>) -> Result<LogitMaps> {
+        if let Some(native) = &self.native {
+            return native_maps(native, batch);
         }
-        let (maps, side) = native.forward(batch)?;
-        Ok(maps
-            .into_iter()
-            .map(|m| map_prediction(m, side, self.config.net.pool_sharpness))
-            .collect())
+        let dims = batch.dim();
+        let data = match batch.as_slice() {
+            Some(s) => s.to_vec(),
+            None => batch.iter().copied().collect(),
+        };
+        self.device_maps(data, dims)
     }
 
-    /// Scores on burn's device: one upload, one read-back of the activation maps (logits), and
-    /// the pooling and sigmoids on the host as the native path does them (a second read-back
-    /// would be a second wait on the GPU).
-    fn device_predictions(
+    /// [`Model::logit_maps_view`] on an owned batch: a GPU uploads its memory without a copy.
+    pub(crate) fn logit_maps(&self, batch: Array4<f32>) -> Result<LogitMaps> {
+        if self.native.is_some() || !batch.is_standard_layout() {
+            return self.logit_maps_view(batch.view());
+        }
+        let dims = batch.dim();
+        let total = batch.len();
+        let (mut data, offset) = batch.into_raw_vec_and_offset();
+        let offset = offset.unwrap_or(0);
+        // an owned array may be a window on a longer buffer: keep only its own elements
+        if offset != 0 || data.len() != total {
+            data = data[offset..offset + total].to_vec();
+        }
+        self.device_maps(data, dims)
+    }
+
+    /// Scores on burn's device: one upload and one read-back of the activation maps (logits);
+    /// the pooling and sigmoids run on the host as the native path does them (a second
+    /// read-back would be a second wait on the GPU).
+    fn device_maps(
         &self,
         data: Vec<f32>,
         (n, c, h, w): (usize, usize, usize, usize),
-    ) -> Result<Vec<Prediction>> {
+    ) -> Result<LogitMaps> {
         if n == 0 {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), (0, 0)));
         }
         let data = TensorData::new(data, [n, c, h, w]);
         let cam = match self.folded() {
@@ -461,18 +474,42 @@ impl Model {
                 cam.len()
             )));
         }
-        cam.chunks(per)
+        let maps = cam
+            .chunks(per)
             .map(|m| {
-                let map = Array2::from_shape_vec((f, ch * cw), m.to_vec())
-                    .map_err(|e| Error::Internal(e.to_string()))?;
-                Ok(map_prediction(
-                    map,
-                    (ch, cw),
-                    self.config.net.pool_sharpness,
-                ))
+                Array2::from_shape_vec((f, ch * cw), m.to_vec())
+                    .map_err(|e| Error::Internal(e.to_string()))
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((maps, (ch, cw)))
     }
+}
+
+/// Activation-map logits per input (`[findings, h' * w']`) and the maps' (h', w').
+pub(crate) type LogitMaps = (Vec<Array2<f32>>, (usize, usize));
+
+fn native_maps(native: &NativeNet, batch: ArrayView4<f32>) -> Result<LogitMaps> {
+    if batch.dim().0 == 0 {
+        return Ok((Vec::new(), (0, 0)));
+    }
+    native.forward(batch)
+}
+
+/// Every value finite (a NaN would spread through the convolutions to whole maps).
+pub(crate) fn check_finite(batch: ArrayView4<f32>) -> Result<()> {
+    // without early exit in the inner loop, so that it vectorises: 3× faster than `any`
+    let finite = |s: &[f32]| {
+        s.chunks(4096)
+            .all(|c| c.iter().fold(true, |ok, v| ok & v.is_finite()))
+    };
+    let ok = match batch.as_slice() {
+        Some(s) => finite(s),
+        None => batch.iter().all(|v| v.is_finite()),
+    };
+    if !ok {
+        return Err(Error::InvalidInput("non-finite input value".into()));
+    }
+    Ok(())
 }
 
 /// A batch of random inputs in [0, 1) (xorshift, seeded) shaped for a model of input side
@@ -488,15 +525,22 @@ pub fn random_batch(n: usize, size: usize, seed: u64) -> ndarray::Array4<f32> {
     })
 }
 
-/// Probabilities from activation-map logits `[findings, h * w]`: log-sum-exp pooling as in
-/// `Net::forward`, then sigmoids.
-fn map_prediction(map: ndarray::Array2<f32>, (h, w): (usize, usize), sharpness: f32) -> Prediction {
+/// Probabilities from activation-map logits `[findings, h * w]`: log-sum-exp pooling of the
+/// given sharpness as in `Net::forward` (`None`: the maximum), then sigmoids.
+pub(crate) fn map_prediction(
+    map: ndarray::Array2<f32>,
+    (h, w): (usize, usize),
+    sharpness: Option<f32>,
+) -> Prediction {
     let sigmoid = |v: f32| 1.0 / (1.0 + (-v).exp());
     let probabilities: Vec<f32> = map
         .rows()
         .into_iter()
         .map(|row| {
             let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let Some(sharpness) = sharpness else {
+                return sigmoid(m);
+            };
             let mean = row
                 .iter()
                 .map(|&v| ((v - m) * sharpness).exp())

@@ -15,13 +15,17 @@ pub struct TrainLesion {
     pub radius: f32,
 }
 
-/// One preprocessed training image.
+/// One preprocessed training image: `[channels, size, size]` for a square-input model; any
+/// size (multiples of the network's stride) at the model's pixel size for a spacing model.
 #[derive(Debug, Clone)]
 pub struct TrainSample {
-    /// `[channels, size, size]`.
+    /// `[channels, h, w]`.
     pub input: Array3<f32>,
     /// Per finding: present.
     pub labels: Vec<bool>,
     /// Lesion positions, where known (`None`: only image labels are known).
     pub lesions: Option<Vec<TrainLesion>>,
+    /// The modality group (radscreen's datasets: 0 CT, 1 MR, 2 radiographs and the rest): a
+    /// spacing model's training draws each group's label combinations equally often.
+    pub group: usize,
 }

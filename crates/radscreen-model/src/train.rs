@@ -6,26 +6,31 @@
 //! known, a dense cross-entropy on the activation map (cells over a lesion are positive, all
 //! others negative), which teaches the map to point at the lesion.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
-use burn::store::ModuleRecord;
-use burn::tensor::{Tensor, TensorData};
-use ndarray::{Array3, Array4, Axis};
-use rayon::prelude::*;
+use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
 use crate::augment::Augment;
 use crate::device::SelectedDevice;
 use crate::error::{Error, Result};
-use crate::io::{read_f32, write_atomic};
+use crate::io::read_f32;
 use crate::model::{Model, ModelConfig};
 use crate::net::{Net, NetConfig};
-use crate::rng::Rng;
+use crate::patches::PatchPlan;
 pub use crate::sample::{TrainLesion, TrainSample};
+
+mod batch;
+mod checkpoint;
+mod score;
+
+use batch::{balanced_order, make_batch};
+use checkpoint::{State, load_checkpoint, save_checkpoint};
 use radscreen_imaging::preprocess::Preprocess;
+use score::{choose_threshold, epoch_log, mine, scoring_model, validate, write_log_csv};
 
 /// Training hyper-parameters, validated before training starts.
 #[derive(Debug, Clone)]
@@ -51,6 +56,11 @@ pub struct TrainOptions {
     pub id: String,
     /// Continue from OUT/checkpoint instead of starting afresh.
     pub resume: bool,
+    /// Patches cut per epoch, for a spacing model (0: one per training image).
+    pub patches_per_epoch: usize,
+    /// Training images searched for hard negatives after each epoch, for a spacing model (0:
+    /// none are mined).
+    pub mine_images: usize,
 }
 
 impl Default for TrainOptions {
@@ -66,6 +76,8 @@ impl Default for TrainOptions {
             net: NetConfig::default(),
             id: "radscreen-synth".into(),
             resume: false,
+            patches_per_epoch: 0,
+            mine_images: 300,
         }
     }
 }
@@ -118,6 +130,18 @@ impl TrainOptions {
     /// Continues from OUT/checkpoint (or starts afresh).
     pub fn with_resume(mut self, resume: bool) -> Self {
         self.resume = resume;
+        self
+    }
+
+    /// Patches per epoch for a spacing model (0: one per training image).
+    pub fn with_patches_per_epoch(mut self, n: usize) -> Self {
+        self.patches_per_epoch = n;
+        self
+    }
+
+    /// Training images searched for hard negatives after each epoch (spacing models).
+    pub fn with_mine_images(mut self, n: usize) -> Self {
+        self.mine_images = n;
         self
     }
 
@@ -187,16 +211,6 @@ pub enum TrainEvent {
     Note(String),
 }
 
-/// Checkpoint state (OUT/checkpoint/state.json).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct State {
-    epochs_done: usize,
-    best_epoch: usize,
-    best_score: f64,
-    stale: usize,
-    log: Vec<EpochLog>,
-}
-
 /// The outcome of [`train`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -245,6 +259,7 @@ pub fn train(
         best_score: f64::NEG_INFINITY,
         stale: 0,
         log: Vec::new(),
+        hard: vec![Vec::new(); train.len()],
     };
     let mut best: Option<Net> = None;
     if opts.resume {
@@ -257,6 +272,13 @@ pub fn train(
     }
     std::fs::create_dir_all(&ckpt).map_err(|e| Error::io(&ckpt, e))?;
     let stride = opts.net.stride();
+    // a spacing model trains on patches of the square side `size`, cut from whole inputs
+    let patches = preprocess.spacing.is_some().then_some(PatchPlan {
+        size: preprocess.size,
+        positive: 0.5,
+        hard: 0.5,
+    });
+    state.hard.resize(train.len(), Vec::new());
     let mut stopped_early = false;
     for epoch in state.epochs_done + 1..=opts.epochs {
         if state.stale >= opts.patience && epoch > 1 {
@@ -265,11 +287,16 @@ pub fn train(
         }
         let started = Instant::now();
         let lr = cosine_lr(opts.learning_rate, epoch, opts.epochs);
-        let order = balanced_order(train, opts.seed, epoch as u64);
+        let count = match (patches, opts.patches_per_epoch) {
+            (Some(_), n) if n > 0 => n,
+            _ => train.len(),
+        };
+        let order = balanced_order(train, opts.seed, epoch as u64, count, patches.is_some());
         let steps = order.len().div_ceil(opts.batch_size);
         let mut loss_sum = 0.0;
         for (step, chunk) in order.chunks(opts.batch_size).enumerate() {
-            let batch = make_batch(train, chunk, opts, epoch as u64, stride, findings);
+            let cut = patches.as_ref().map(|p| (p, state.hard.as_slice()));
+            let batch = make_batch(train, chunk, opts, epoch as u64, stride, findings, cut);
             let (input, labels, target, mask) = batch.into_tensors(&ad);
             let out = net.forward(input, opts.net.pool_sharpness);
             let image_loss = bce_with_logits(out.logits, labels).mean();
@@ -301,8 +328,11 @@ pub fn train(
             });
         }
         let config = ModelConfig::new(opts.id.clone(), opts.net.clone(), preprocess.clone());
-        let snapshot = Model::from_parts(net.valid(), config, device.device.clone());
+        let snapshot = scoring_model(net.valid(), config, device)?;
         let (val_loss, scores) = validate(&snapshot, val)?;
+        if patches.is_some() && opts.mine_images > 0 {
+            mine(&snapshot, train, &mut state.hard, opts.mine_images, epoch)?;
+        }
         let log = epoch_log(
             epoch,
             lr,
@@ -334,8 +364,11 @@ pub fn train(
     }
     let best_net = best.unwrap_or_else(|| net.valid());
     let mut config = ModelConfig::new(opts.id.clone(), opts.net.clone(), preprocess);
+    let (_, scores) = validate(
+        &scoring_model(best_net.clone(), config.clone(), device)?,
+        val,
+    )?;
     let mut model = Model::from_parts(best_net, config.clone(), device.device.clone());
-    let (_, scores) = validate(&model, val)?;
     for (f, name) in config.findings.clone().iter().enumerate() {
         let labels: Vec<bool> = val.iter().map(|s| s.labels[f]).collect();
         let s: Vec<f64> = scores.iter().map(|p| p[f] as f64).collect();
@@ -369,22 +402,29 @@ fn check_samples(s: &[TrainSample], what: &str, net: &NetConfig, p: &Preprocess)
     if s.is_empty() {
         return Err(Error::InvalidInput(format!("no {what} images")));
     }
-    if !p.size.is_multiple_of(net.stride()) {
+    let stride = net.stride();
+    if !p.size.is_multiple_of(stride) {
         return Err(Error::InvalidInput(format!(
-            "input size {} is not a multiple of the network stride {}",
-            p.size,
-            net.stride()
+            "input size {} is not a multiple of the network stride {stride}",
+            p.size
         )));
     }
     for (i, x) in s.iter().enumerate() {
-        if x.input.dim() != (net.in_channels, p.size, p.size) || x.labels.len() != net.findings {
+        let (c, h, w) = x.input.dim();
+        // a spacing model's inputs are whole images at its pixel size, of any size
+        let shape_ok = match p.spacing {
+            Some(_) => h > 0 && w > 0 && h.is_multiple_of(stride) && w.is_multiple_of(stride),
+            None => (h, w) == (p.size, p.size),
+        };
+        if c != net.in_channels || !shape_ok || x.labels.len() != net.findings {
+            let want = match p.spacing {
+                Some(_) => format!("({}, h, w), h and w multiples of {stride}", net.in_channels),
+                None => format!("({}, {}, {})", net.in_channels, p.size, p.size),
+            };
             return Err(Error::InvalidInput(format!(
-                "{what} image {i}: input {:?} / {} labels, expected ({}, {}, {}) / {}",
+                "{what} image {i}: input {:?} / {} labels, expected {want} / {}",
                 x.input.dim(),
                 x.labels.len(),
-                net.in_channels,
-                p.size,
-                p.size,
                 net.findings
             )));
         }
@@ -401,276 +441,4 @@ fn cosine_lr(base: f64, epoch: usize, epochs: usize) -> f64 {
     let t = (epoch - 1) as f64 / epochs.max(1) as f64;
     let floor = base * 0.05;
     floor + 0.5 * (base - floor) * (1.0 + (std::f64::consts::PI * t).cos())
-}
-
-/// One epoch's sample order: drawn with replacement, each label combination equally likely.
-fn balanced_order(train: &[TrainSample], seed: u64, epoch: u64) -> Vec<usize> {
-    let key = |s: &TrainSample| s.labels.iter().fold(0usize, |k, &b| k * 2 + b as usize);
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for (i, s) in train.iter().enumerate() {
-        groups.entry(key(s)).or_default().push(i);
-    }
-    let groups: Vec<Vec<usize>> = groups.into_values().collect();
-    let mut rng = Rng::new(seed, 0xBA1A, epoch);
-    (0..train.len())
-        .map(|_| {
-            let g = &groups[(rng.next_u64() % groups.len() as u64) as usize];
-            g[(rng.next_u64() % g.len() as u64) as usize]
-        })
-        .collect()
-}
-
-struct Batch {
-    input: Array4<f32>,
-    labels: Vec<f32>,
-    target: Array4<f32>,
-    mask: Array4<f32>,
-}
-
-fn make_batch(
-    data: &[TrainSample],
-    idx: &[usize],
-    opts: &TrainOptions,
-    epoch: u64,
-    stride: usize,
-    findings: usize,
-) -> Batch {
-    let items: Vec<(Array3<f32>, Vec<TrainLesion>)> = idx
-        .par_iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let s = &data[i];
-            let mut rng = Rng::new(opts.seed, epoch, (i as u64) << 20 | k as u64);
-            let lesions = s.lesions.clone().unwrap_or_default();
-            opts.augment.apply(&s.input, &lesions, &mut rng)
-        })
-        .collect();
-    let n = idx.len();
-    let (c, h, w) = data[idx[0]].input.dim();
-    let (mh, mw) = (h / stride, w / stride);
-    let mut input = Array4::<f32>::zeros((n, c, h, w));
-    let mut target = Array4::<f32>::zeros((n, findings, mh, mw));
-    let mut mask = Array4::<f32>::zeros((n, findings, mh, mw));
-    let mut labels = Vec::with_capacity(n * findings);
-    for (k, (&i, (img, lesions))) in idx.iter().zip(&items).enumerate() {
-        input.index_axis_mut(Axis(0), k).assign(img);
-        let s = &data[i];
-        for (f, &present) in s.labels.iter().enumerate().take(findings) {
-            labels.push(if present { 1.0 } else { 0.0 });
-            let here: Vec<&TrainLesion> = lesions.iter().filter(|l| l.finding == f).collect();
-            // The map's truth is known for a negative image (all cells negative) and for a
-            // positive one whose lesions are listed.
-            let known = !present || (s.lesions.is_some() && !here.is_empty());
-            if !known {
-                continue;
-            }
-            mask.slice_mut(ndarray::s![k, f, .., ..]).fill(1.0);
-            for l in here {
-                let reach = l.radius + stride as f32 / 2.0;
-                for r in 0..mh {
-                    for cc in 0..mw {
-                        let cy = (r as f32 + 0.5) * stride as f32 - 0.5;
-                        let cx = (cc as f32 + 0.5) * stride as f32 - 0.5;
-                        if (cy - l.row).hypot(cx - l.col) <= reach {
-                            target[[k, f, r, cc]] = 1.0;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    Batch {
-        input,
-        labels,
-        target,
-        mask,
-    }
-}
-
-impl Batch {
-    fn into_tensors(
-        self,
-        device: &burn::tensor::Device,
-    ) -> (Tensor<4>, Tensor<2>, Tensor<4>, Tensor<4>) {
-        let t4 = |a: Array4<f32>| {
-            let shape = a.shape().to_vec();
-            Tensor::<4>::from_data(
-                TensorData::new(a.into_raw_vec_and_offset().0, shape),
-                device,
-            )
-        };
-        let n = self.input.dim().0;
-        let f = self.target.dim().1;
-        let labels = Tensor::<2>::from_data(TensorData::new(self.labels, [n, f]), device);
-        (t4(self.input), labels, t4(self.target), t4(self.mask))
-    }
-}
-
-/// Validation loss (image-level BCE) and per-image probabilities.
-fn validate(model: &Model, val: &[TrainSample]) -> Result<(f64, Vec<Vec<f32>>)> {
-    let mut probs = Vec::with_capacity(val.len());
-    let mut loss = 0.0;
-    let mut count = 0usize;
-    for chunk in val.chunks(32) {
-        let views: Vec<_> = chunk.iter().map(|s| s.input.view()).collect();
-        let batch =
-            ndarray::stack(Axis(0), &views).map_err(|e| Error::InvalidInput(e.to_string()))?;
-        for (p, s) in model.predict(batch.view())?.into_iter().zip(chunk) {
-            for (&q, &y) in p.probabilities.iter().zip(&s.labels) {
-                let q = (q as f64).clamp(1e-7, 1.0 - 1e-7);
-                loss -= if y { q.ln() } else { (1.0 - q).ln() };
-                count += 1;
-            }
-            probs.push(p.probabilities);
-        }
-    }
-    Ok((loss / count.max(1) as f64, probs))
-}
-
-fn epoch_log(
-    epoch: usize,
-    lr: f64,
-    train_loss: f64,
-    val_loss: f64,
-    scores: &[Vec<f32>],
-    val: &[TrainSample],
-) -> EpochLog {
-    let findings = val[0].labels.len();
-    let mut log = EpochLog {
-        epoch,
-        learning_rate: lr,
-        train_loss,
-        val_loss,
-        sensitivity: vec![],
-        precision: vec![],
-        auroc: vec![],
-        average_precision: vec![],
-        score: 0.0,
-        seconds: 0.0,
-    };
-    for f in 0..findings {
-        let labels: Vec<bool> = val.iter().map(|s| s.labels[f]).collect();
-        let s: Vec<f64> = scores.iter().map(|p| p[f] as f64).collect();
-        let c = radscreen_eval::Confusion::at_threshold(&labels, &s, 0.5).ok();
-        log.sensitivity.push(c.and_then(|c| c.sensitivity()));
-        log.precision.push(c.and_then(|c| c.precision()));
-        log.auroc
-            .push(radscreen_eval::roc_auc(&labels, &s).ok().flatten());
-        log.average_precision.push(
-            radscreen_eval::average_precision(&labels, &s)
-                .ok()
-                .flatten(),
-        );
-    }
-    let aps: Vec<f64> = log.average_precision.iter().flatten().copied().collect();
-    log.score = if aps.is_empty() {
-        0.0
-    } else {
-        aps.iter().sum::<f64>() / aps.len() as f64
-    };
-    log
-}
-
-/// The F1-optimal threshold on the validation split (0.5 where it is undefined).
-fn choose_threshold(labels: &[bool], scores: &[f64]) -> f64 {
-    radscreen_eval::operating_point(labels, scores, radscreen_eval::OperatingRule::F1, 1.0)
-        .ok()
-        .flatten()
-        .map(|p| p.threshold.clamp(0.0, 1.0))
-        .unwrap_or(0.5)
-}
-
-fn write_log_csv(path: &Path, log: &[EpochLog], findings: usize) -> Result<()> {
-    let mut s = String::from("epoch,learning_rate,train_loss,val_loss,score,seconds");
-    for f in 0..findings {
-        s += &format!(",sensitivity_{f},precision_{f},auroc_{f},ap_{f}");
-    }
-    s.push('\n');
-    let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
-    for l in log {
-        s += &format!(
-            "{},{:.6},{:.6},{:.6},{:.6},{:.1}",
-            l.epoch, l.learning_rate, l.train_loss, l.val_loss, l.score, l.seconds
-        );
-        let cols = l
-            .sensitivity
-            .iter()
-            .zip(&l.precision)
-            .zip(&l.auroc)
-            .zip(&l.average_precision);
-        for (((&se, &pr), &au), &ap) in cols.take(findings) {
-            s += &format!(",{},{},{},{}", opt(se), opt(pr), opt(au), opt(ap));
-        }
-        s.push('\n');
-    }
-    write_atomic(path, s.as_bytes())
-}
-
-fn record_path(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!("{name}.bpk"))
-}
-
-fn save_checkpoint(
-    dir: &Path,
-    net: &Net,
-    optim: &burn::optim::ModuleOptimizer,
-    state: &State,
-    best: Option<&Net>,
-) -> Result<()> {
-    // Every checkpoint file is written whole (write_atomic), so a crash mid-save leaves the
-    // previous checkpoint readable.
-    let save = |name: &str, r: ModuleRecord| {
-        let p = record_path(dir, name);
-        let bytes = r.into_bytes().map_err(|e| Error::record(&p, e))?;
-        write_atomic(&p, &bytes)
-    };
-    save("net", net.clone().into_record())?;
-    if let Some(b) = best {
-        save("best", b.clone().into_record())?;
-    }
-    let op = record_path(dir, "optim");
-    let bytes = optim.into_bytes().map_err(|e| Error::record(&op, e))?;
-    write_atomic(&op, &bytes)?;
-    let sp = dir.join("state.json");
-    let json = serde_json::to_string_pretty(state).map_err(|e| Error::json(&sp, e))?;
-    write_atomic(&sp, json.as_bytes())
-}
-
-type Loaded = (Net, burn::optim::ModuleOptimizer, State, Net);
-
-fn load_checkpoint(
-    dir: &Path,
-    config: &NetConfig,
-    device: &burn::tensor::Device,
-    optim: burn::optim::ModuleOptimizer,
-    on_event: &mut dyn FnMut(&TrainEvent),
-) -> Result<Loaded> {
-    let sp = dir.join("state.json");
-    let text = std::fs::read_to_string(&sp).map_err(|e| Error::io(&sp, e))?;
-    let state: State = serde_json::from_str(&text).map_err(|e| Error::json(&sp, e))?;
-    let load = |name: &str| -> Result<Net> {
-        let p = record_path(dir, name);
-        let r = ModuleRecord::load(&p).map_err(|e| Error::record(&p, e))?;
-        config
-            .init(device, 0)
-            .try_load_record(r)
-            .map_err(|e| Error::record(&p, e))
-    };
-    let net = load("net")?;
-    let best = load("best")?.valid();
-    // burn 0.22.1's ModuleOptimizer::load_record has no device parameter: it materialises the
-    // state on burn's default device (wgpu first) before the next step moves it to the
-    // parameters'. Restoring it elsewhere would open a wgpu device the run never asked for (or
-    // fail where there is none), so the moments are restored only when the training device is
-    // that default one, and restart otherwise, said in the log.
-    let optim = if *device == burn::tensor::Device::default() {
-        let p = record_path(dir, "optim");
-        optim.load(&p).map_err(|e| Error::record(&p, e))?
-    } else {
-        on_event(&TrainEvent::Note(
-            "Adam's moment estimates restart from zero: burn restores optimizer state only on its default device".into(),
-        ));
-        optim
-    };
-    Ok((net, optim, state, best))
 }

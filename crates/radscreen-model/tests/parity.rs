@@ -152,3 +152,68 @@ fn wrong_input_shapes_are_errors_not_panics() {
             .is_empty()
     );
 }
+
+/// The shipped weights as a spacing model (config.json's `preprocess.spacing`) with `tile`-pixel
+/// tiles, loaded on `pref`'s device.
+fn spacing_model(pref: DevicePreference, tile: usize) -> Option<(Backend, Model)> {
+    let d = select_device(&DeviceOptions::new(pref).with_allow_software(true)).ok()?;
+    let dir = std::env::temp_dir().join(format!(
+        "radscreen-parity-spacing-{}-{}-{tile}",
+        std::process::id(),
+        d.backend.name()
+    ));
+    Model::shipped(&d.device).unwrap().save_dir(&dir).unwrap();
+    let path = dir.join("config.json");
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    cfg["preprocess"]["spacing"] = serde_json::json!({
+        "ct_mm": 0.8, "mr_mm": 0.8, "display_mm": 0.5,
+        "assumed_ct_mm": 0.7, "assumed_mr_mm": 1.0, "assumed_display_mm": 0.2,
+        "multiple": 8, "max_side": 2048, "tile": tile, "margin": 48
+    });
+    std::fs::write(&path, cfg.to_string()).unwrap();
+    let model = Model::load_dir(&dir, &d.device).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    Some((d.backend, model))
+}
+
+/// Whole images of mixed sizes, scored in 128-pixel tiles, give the same maps and scores on
+/// every backend as on flex without tiles (and on radscreen's native CPU path).
+#[test]
+fn tiled_whole_images_agree_across_backends_to_1e4() {
+    let a = batch(2, 320);
+    let big = a.slice(ndarray::s![0, .., ..296, ..]).to_owned();
+    let small = a.slice(ndarray::s![1, .., ..72, ..136]).to_owned();
+    let inputs = [big.view(), small.view()];
+    let (_, whole) = spacing_model(DevicePreference::Flex, 1024).unwrap();
+    let reference = whole.predict_images(&inputs).unwrap();
+    assert_eq!(reference[0].cam.dim(), (2, 37, 40));
+    assert_eq!(reference[1].cam.dim(), (2, 9, 17));
+    let (_, flex) = spacing_model(DevicePreference::Flex, 128).unwrap();
+    let d = max_diff(&reference, &flex.predict_images(&inputs).unwrap());
+    eprintln!("flex whole vs tiled: {d:e}");
+    assert!(d <= 1e-4, "flex tiled differs from whole by {d}");
+    let mut native = flex.clone();
+    native.use_native_cpu(true).unwrap();
+    let d = max_diff(&reference, &native.predict_images(&inputs).unwrap());
+    eprintln!("flex whole vs native tiled: {d:e}");
+    assert!(d <= 1e-4, "native tiled differs by {d}");
+    #[cfg(feature = "ndarray")]
+    {
+        let (_, nd) = spacing_model(DevicePreference::Ndarray, 128).expect("ndarray backend");
+        let d = max_diff(&reference, &nd.predict_images(&inputs).unwrap());
+        eprintln!("flex whole vs ndarray tiled: {d:e}");
+        assert!(d <= 1e-4, "ndarray tiled differs by {d}");
+    }
+    match spacing_model(DevicePreference::Wgpu, 128) {
+        Some((_, gpu)) => {
+            let d = max_diff(&reference, &gpu.predict_images(&inputs).unwrap());
+            eprintln!("flex whole vs wgpu tiled: {d:e}");
+            assert!(d <= 1e-4, "wgpu tiled differs by {d}");
+        }
+        None => assert!(
+            std::env::var_os("RADSCREEN_REQUIRE_WGPU").is_none(),
+            "RADSCREEN_REQUIRE_WGPU is set but no wgpu adapter was found"
+        ),
+    }
+}

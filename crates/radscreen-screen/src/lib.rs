@@ -236,7 +236,13 @@ fn default_batch(device: &SelectedDevice, cfg: &radscreen_model::ModelConfig) ->
     if device.backend.is_cpu() {
         return 16;
     }
-    let per_image = cfg.net.stem_channels * cfg.preprocess.size * cfg.preprocess.size * 4;
+    // a spacing model's inputs are scored in tiles of at most `tile` pixels a side
+    let side = cfg
+        .preprocess
+        .spacing
+        .as_ref()
+        .map_or(cfg.preprocess.size, |p| p.tile);
+    let per_image = cfg.net.stem_channels * side * side * 4;
     ((1usize << 30) / per_image.max(1)).clamp(1, 128)
 }
 

@@ -38,6 +38,7 @@ struct Queued {
     frame: u32,
     input: Array3<f32>,
     transform: Transform,
+    spacing: String,
 }
 
 /// One scored image, with only what the follow-up needs (the full input is dropped).
@@ -45,6 +46,7 @@ struct Scored {
     file: usize,
     frame: u32,
     transform: Transform,
+    spacing: String,
     /// Findings at or above their thresholds (indices into the model's findings).
     flagged: Vec<usize>,
     /// The image as the model saw it, padding removed: kept only when a finding is flagged.
@@ -217,6 +219,7 @@ impl Screener {
                         frame: f.frame,
                         input: f.input,
                         transform: f.transform,
+                        spacing: f.spacing,
                     }));
                     Some(Fed::File(id, p))
                 }
@@ -237,10 +240,9 @@ impl Screener {
 
     /// Scores one batch and keeps what the follow-up needs.
     fn score(&self, batch: Vec<Queued>) -> Result<Vec<Scored>> {
+        // square inputs go up as one batch; a spacing model's tiles are grouped by shape
         let views: Vec<_> = batch.iter().map(|q| q.input.view()).collect();
-        let input = ndarray::stack(Axis(0), &views)
-            .map_err(|e| radscreen_model::Error::InvalidInput(e.to_string()))?;
-        let preds = self.model.predict_owned(input)?;
+        let preds = self.model.predict_images(&views)?;
         Ok(batch
             .into_iter()
             .zip(preds)
@@ -264,6 +266,7 @@ impl Screener {
                     file: q.file,
                     frame: q.frame,
                     transform: q.transform,
+                    spacing: q.spacing,
                     flagged,
                     image,
                     pred,
@@ -357,15 +360,15 @@ impl Screener {
     /// One scored image's row, activation-map peaks and (when flagged) heatmap maps.
     fn follow_up(&self, s: Scored, p: &mut Pending) {
         let pred = &s.pred;
-        let size = self.pre.size as f64;
         let mut row = self.base_row(p, s.frame);
+        row.spacing = s.spacing.clone();
         for (f, &prob) in pred.probabilities.iter().enumerate() {
             row.scores[f] = Some(prob);
             row.flags[f] = Some(s.flagged.contains(&f));
         }
         row.anomaly = Some(pred.anomaly);
-        let mh = pred.cam.dim().1;
-        let cell = size / mh as f64;
+        let mh = pred.cam.dim().1.max(1);
+        let cell = s.transform.in_rows as f64 / mh as f64;
         for (f, finding) in self.findings.iter().enumerate().take(pred.cam.dim().0) {
             for (r, c, v) in peaks(pred.cam.index_axis(Axis(0), f), self.opts.lesion_floor) {
                 let (sr, sc) = s
@@ -387,7 +390,6 @@ impl Screener {
                 s.frame,
                 image,
                 &s.transform,
-                self.pre.size,
                 &pred.cam,
                 s.flagged,
             ));
@@ -474,15 +476,14 @@ fn frame_maps(
     frame: u32,
     image: Array2<f32>,
     t: &Transform,
-    size: usize,
     cam: &Array3<f32>,
     flagged: Vec<usize>,
 ) -> FrameMaps {
     let nf = cam.dim().0;
     let mut maps = Array3::<f32>::zeros((nf, t.rows, t.cols));
     for f in 0..nf {
-        // the map enlarged over the whole (square) input, then the padding cut away
-        let m = resize(cam.index_axis(Axis(0), f), size, size);
+        // the map enlarged over the whole input, then the padding cut away
+        let m = resize(cam.index_axis(Axis(0), f), t.in_rows, t.in_cols);
         maps.index_axis_mut(Axis(0), f).assign(&m.slice(ndarray::s![
             t.pad_top..t.pad_top + t.rows,
             t.pad_left..t.pad_left + t.cols

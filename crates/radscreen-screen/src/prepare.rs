@@ -6,7 +6,8 @@
 use radscreen_dicom::DicomImage;
 use radscreen_imaging::preprocess::{InputKind, Prepared, Preprocess};
 
-/// Prepares one frame of an open image.
+/// Prepares one frame of an open image (at the model's pixel size when it has a spacing plan,
+/// from the file's physical spacing).
 ///
 /// # Errors
 /// Decoding errors from radscreen-dicom.
@@ -16,7 +17,8 @@ pub fn prepare_frame(
     pre: &Preprocess,
 ) -> radscreen_dicom::Result<Prepared> {
     let (kind, plane) = frame_plane(image, frame)?;
-    Ok(pre.apply(kind, plane.view()))
+    let spacing = image.meta().physical_spacing.map(|s| s.mm);
+    Ok(pre.apply_at(kind, plane.view(), spacing))
 }
 
 /// The decoded plane the preprocessing starts from, and how to read it: modality values (HU
@@ -39,4 +41,16 @@ pub fn frame_plane(
     // A colour CT/MR (rare: secondary captures) is screened as luminance on the display scale.
     let kind = if monochrome { kind } else { InputKind::Display };
     Ok((kind, plane))
+}
+
+/// The findings.csv `spacing` value of a prepared frame: empty for a square-input model, else
+/// `assumed` or the attribute that gave the pixel size.
+pub fn spacing_note(image: &DicomImage, pre: &Preprocess, prepared: &Prepared) -> String {
+    if pre.spacing.is_none() {
+        return String::new();
+    }
+    match image.meta().physical_spacing {
+        Some(s) if !prepared.assumed_spacing => s.source.name().to_string(),
+        _ => "assumed".to_string(),
+    }
 }

@@ -52,6 +52,11 @@ pub struct Row {
     pub series_key: String,
     /// Keyed hash of the SOP Instance UID.
     pub instance_key: String,
+    /// How the frame's pixel size was known, for a model that resamples to a fixed pixel size:
+    /// the attribute that gave it (`pixel-spacing`, `calibrated`, `magnification-corrected`,
+    /// `detector`, `uncalibrated`) or `assumed` (the file states none: the model's assumption
+    /// for the modality was used). Empty for square-input models and rows not scored.
+    pub spacing: String,
     /// Only with `--keep-phi`: patient ID and name.
     pub phi: Option<(String, String)>,
 }
@@ -74,6 +79,7 @@ impl Row {
             study_key: String::new(),
             series_key: String::new(),
             instance_key: String::new(),
+            spacing: String::new(),
             phi: None,
         }
     }
@@ -94,6 +100,7 @@ pub fn header(findings: &[String], keep_phi: bool) -> Vec<String> {
             "study_key",
             "series_key",
             "instance_key",
+            "spacing",
         ]
         .map(String::from),
     );
@@ -127,6 +134,7 @@ fn record(row: &Row, keep_phi: bool) -> Vec<String> {
     r.push(row.study_key.clone());
     r.push(row.series_key.clone());
     r.push(row.instance_key.clone());
+    r.push(row.spacing.clone());
     if keep_phi {
         let (id, name) = row.phi.clone().unwrap_or_default();
         r.push(id);
@@ -210,6 +218,8 @@ pub fn read_file(path: &Path, findings: &[String]) -> Result<Vec<Row>> {
         need("series_key")?,
         need("instance_key")?,
     );
+    // added after the first release: older files (a resumed run's) have no such column
+    let c_spacing = col.get("spacing").copied();
     let phi_cols = (
         col.get("patient_id").copied(),
         col.get("patient_name").copied(),
@@ -256,6 +266,7 @@ pub fn read_file(path: &Path, findings: &[String]) -> Result<Vec<Row>> {
             study_key: get(cst).to_string(),
             series_key: get(cse).to_string(),
             instance_key: get(ci).to_string(),
+            spacing: c_spacing.map(|k| get(k).to_string()).unwrap_or_default(),
             phi: match phi_cols {
                 (Some(a), Some(b)) => Some((get(a).to_string(), get(b).to_string())),
                 _ => None,

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::key::PseudonymKey;
-use crate::prepare::prepare_frame;
+use crate::prepare::{prepare_frame, spacing_note};
 
 /// An entry the walk could not read: (relative path, reason).
 pub type WalkError = (String, String);
@@ -85,6 +85,8 @@ pub struct FrameInput {
     pub frame: u32,
     pub input: Array3<f32>,
     pub transform: Transform,
+    /// findings.csv's `spacing` ([`crate::prepare::spacing_note`]).
+    pub spacing: String,
 }
 
 /// What decoding made of one file.
@@ -244,6 +246,7 @@ pub fn decode_file(rel: &str, cx: &DecodeContext<'_>) -> FileWork {
         match prepare_frame(&image, frame, cx.pre) {
             Ok(p) => inputs.push(FrameInput {
                 frame,
+                spacing: spacing_note(&image, cx.pre, &p),
                 input: p.input,
                 transform: p.transform,
             }),

@@ -1,0 +1,150 @@
+//! Scoring during training: validation as screening scores, hard-negative mining, the epoch's
+//! log and the thresholds.
+
+use std::path::Path;
+
+use super::EpochLog;
+use crate::device::SelectedDevice;
+use crate::error::Result;
+use crate::io::write_atomic;
+use crate::model::{Model, ModelConfig};
+use crate::net::Net;
+use crate::patches::{Point, hard_negatives};
+use crate::sample::TrainSample;
+
+/// The model validation and mining score with: on a CPU, radscreen's native path (what
+/// screening runs there, and several times faster than burn's CPU kernels on whole images).
+pub(super) fn scoring_model(
+    net: Net,
+    config: ModelConfig,
+    device: &SelectedDevice,
+) -> Result<Model> {
+    let mut m = Model::from_parts(net, config, device.device.clone());
+    if device.backend.is_cpu() {
+        m.use_native_cpu(true)?;
+    }
+    Ok(m)
+}
+
+/// Hard negatives from a share of the training images (a different share each epoch, about
+/// `most` images): where the model fired without a lesion.
+pub(super) fn mine(
+    model: &Model,
+    train: &[TrainSample],
+    hard: &mut [Vec<Point>],
+    most: usize,
+    epoch: usize,
+) -> Result<()> {
+    let share = train.len().div_ceil(most.max(1)).max(1);
+    let chosen: Vec<usize> = (0..train.len())
+        .filter(|i| (i + epoch).is_multiple_of(share))
+        .collect();
+    let stride = model.config().net.stride();
+    for chunk in chosen.chunks(16) {
+        let views: Vec<_> = chunk.iter().map(|&i| train[i].input.view()).collect();
+        for (&i, p) in chunk.iter().zip(model.predict_images(&views)?) {
+            let s = &train[i];
+            hard[i] = hard_negatives(&p.cam, stride, s.lesions.as_deref(), &s.labels, 0.5, 8);
+        }
+    }
+    Ok(())
+}
+
+/// Validation loss (image-level BCE) and per-image probabilities, scored as screening scores
+/// (a spacing model's whole images, tiled).
+pub(super) fn validate(model: &Model, val: &[TrainSample]) -> Result<(f64, Vec<Vec<f32>>)> {
+    let mut probs = Vec::with_capacity(val.len());
+    let mut loss = 0.0;
+    let mut count = 0usize;
+    for chunk in val.chunks(16) {
+        let views: Vec<_> = chunk.iter().map(|s| s.input.view()).collect();
+        for (p, s) in model.predict_images(&views)?.into_iter().zip(chunk) {
+            for (&q, &y) in p.probabilities.iter().zip(&s.labels) {
+                let q = (q as f64).clamp(1e-7, 1.0 - 1e-7);
+                loss -= if y { q.ln() } else { (1.0 - q).ln() };
+                count += 1;
+            }
+            probs.push(p.probabilities);
+        }
+    }
+    Ok((loss / count.max(1) as f64, probs))
+}
+
+pub(super) fn epoch_log(
+    epoch: usize,
+    lr: f64,
+    train_loss: f64,
+    val_loss: f64,
+    scores: &[Vec<f32>],
+    val: &[TrainSample],
+) -> EpochLog {
+    let findings = val[0].labels.len();
+    let mut log = EpochLog {
+        epoch,
+        learning_rate: lr,
+        train_loss,
+        val_loss,
+        sensitivity: vec![],
+        precision: vec![],
+        auroc: vec![],
+        average_precision: vec![],
+        score: 0.0,
+        seconds: 0.0,
+    };
+    for f in 0..findings {
+        let labels: Vec<bool> = val.iter().map(|s| s.labels[f]).collect();
+        let s: Vec<f64> = scores.iter().map(|p| p[f] as f64).collect();
+        let c = radscreen_eval::Confusion::at_threshold(&labels, &s, 0.5).ok();
+        log.sensitivity.push(c.and_then(|c| c.sensitivity()));
+        log.precision.push(c.and_then(|c| c.precision()));
+        log.auroc
+            .push(radscreen_eval::roc_auc(&labels, &s).ok().flatten());
+        log.average_precision.push(
+            radscreen_eval::average_precision(&labels, &s)
+                .ok()
+                .flatten(),
+        );
+    }
+    let aps: Vec<f64> = log.average_precision.iter().flatten().copied().collect();
+    log.score = if aps.is_empty() {
+        0.0
+    } else {
+        aps.iter().sum::<f64>() / aps.len() as f64
+    };
+    log
+}
+
+/// The F1-optimal threshold on the validation split (0.5 where it is undefined).
+pub(super) fn choose_threshold(labels: &[bool], scores: &[f64]) -> f64 {
+    radscreen_eval::operating_point(labels, scores, radscreen_eval::OperatingRule::F1, 1.0)
+        .ok()
+        .flatten()
+        .map(|p| p.threshold.clamp(0.0, 1.0))
+        .unwrap_or(0.5)
+}
+
+pub(super) fn write_log_csv(path: &Path, log: &[EpochLog], findings: usize) -> Result<()> {
+    let mut s = String::from("epoch,learning_rate,train_loss,val_loss,score,seconds");
+    for f in 0..findings {
+        s += &format!(",sensitivity_{f},precision_{f},auroc_{f},ap_{f}");
+    }
+    s.push('\n');
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
+    for l in log {
+        s += &format!(
+            "{},{:.6},{:.6},{:.6},{:.6},{:.1}",
+            l.epoch, l.learning_rate, l.train_loss, l.val_loss, l.score, l.seconds
+        );
+        let cols = l
+            .sensitivity
+            .iter()
+            .zip(&l.precision)
+            .zip(&l.auroc)
+            .zip(&l.average_precision);
+        for (((&se, &pr), &au), &ap) in cols.take(findings) {
+            s += &format!(",{},{},{},{}", opt(se), opt(pr), opt(au), opt(ap));
+        }
+        s.push('\n');
+    }
+    write_atomic(path, s.as_bytes())
+}
