@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Reproduces the shipped default model: synthetic training data from `radscreen synth`, then
-# `radscreen train` on the CPU. Prints where the model went; copying it into
-# crates/radscreen-model/weights/default/ ships it.
-#   scripts/train-default-model.sh [WORK_DIR]
+# Reproduces the shipped default model (v3): phantoms at the clinical 512² matrix and findings
+# inserted into the real backgrounds of the train and val splits (scripts/fetch-real-backgrounds.sh;
+# the test-split backgrounds stay unseen), then `radscreen train --spacing` on the CPU: patches
+# at 0.8 mm (CT, MR) and 0.5 mm (radiographs), validated on whole images. Prints where the model
+# went; copying it into crates/radscreen-model/weights/default/ ships it.
+#   scripts/train-default-model.sh [WORK_DIR]        EPOCHS=N (default 30) SEED=S (default 2024)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/var/tmp/radscreen-default-model}
 bin=${RADSCREEN_BIN:-target/release/radscreen}
 [ -x "$bin" ] || cargo build --release -p radscreen-cli
+backgrounds="$(scripts/fetch-real-backgrounds.sh | tail -n 1)"
 rm -rf "$work" && mkdir -p "$work"
-"$bin" synth --out "$work/data" --count 2400 --seed 7 --size 128
-time "$bin" train --manifest "$work/data/manifest.csv" --out "$work/model" --device cpu \
-  --epochs 14 --seed 2024 --ct-windows 60:200,400:1800,-750:400 --id radscreen-synth-v2
+"$bin" synth --out "$work/phantoms" --count 1600 --seed 7 --size 512
+"$bin" synth --backgrounds "$backgrounds" --splits train,val --out "$work/real" --count 1200 --seed 7
+time "$bin" train --manifest "$work/phantoms/manifest.csv" --manifest "$work/real/manifest.csv" \
+  --out "$work/model" --device cpu --epochs "${EPOCHS:-30}" --patience 8 --seed "${SEED:-2024}" \
+  --spacing 0.8,0.8,0.5 --size 128 --patches-per-epoch 4000 --mine 300 \
+  --ct-windows 60:200,400:1800,-750:400 --id radscreen-v3
 echo "model: $work/model (ship: cp $work/model/{model.safetensors,config.json,train-log.csv} crates/radscreen-model/weights/default/)"

@@ -48,7 +48,11 @@ def load_model(model_dir=DEFAULT_MODEL):
     model_dir = Path(model_dir)
     cfg = json.loads((model_dir / "config.json").read_text())
     net = cfg["net"]
-    net["size"] = cfg["preprocess"]["size"]
+    spacing = cfg["preprocess"].get("spacing")
+    # a spacing model (v3) scores whole images of any size, pooled with the maximum; its
+    # benchmarks use squares of its tile side (radscreen-bench's own_size)
+    net["max_pool"] = spacing is not None
+    net["size"] = spacing["tile"] if spacing else cfg["preprocess"]["size"]
     return net, read_safetensors(model_dir / "model.safetensors")
 
 
@@ -98,6 +102,8 @@ def numpy_forward(net, weights, x):
     r = float(net["pool_sharpness"])
     m = cam.max(axis=(2, 3), keepdims=True)
     logit = (np.log(np.exp(r * (cam - m)).mean(axis=(2, 3), keepdims=True)) / r + m)[:, :, 0, 0]
+    if net.get("max_pool"):
+        logit = m[:, :, 0, 0]
     sig = lambda t: 1.0 / (1.0 + np.exp(-t))
     return sig(logit), sig(cam)
 
@@ -147,7 +153,8 @@ def build_onnx(net, weights, opset=17):
     e = node("Exp", [node("Mul", [node("Sub", [cam, m], "pool.sub"), r], "pool.mul")], "pool.exp")
     lse = node("Div", [node("Log", [reduce("ReduceMean", e, "pool.mean", [2, 3])], "pool.log"), r],
                "pool.div")
-    logits = node("Flatten", [node("Add", [lse, m], "pool.add")], "logits", axis=1)
+    pooled = m if net.get("max_pool") else node("Add", [lse, m], "pool.add")
+    logits = node("Flatten", [pooled], "logits", axis=1)
     node("Sigmoid", [logits], "probabilities")
     node("Sigmoid", [cam], "cam")
 
@@ -201,6 +208,7 @@ def build_torch(net, weights):
             self.blocks = nn.ModuleList(blocks)
             self.head = nn.Conv2d(c, net["findings"], 1)
             self.r = float(net["pool_sharpness"])
+            self.max_pool = bool(net.get("max_pool"))
 
         def forward(self, x):
             x = torch.relu(self.stem(x))
@@ -210,6 +218,8 @@ def build_torch(net, weights):
             flat = cam.flatten(2)
             m = flat.amax(2, keepdim=True)
             logit = (torch.log(torch.exp(self.r * (flat - m)).mean(2, keepdim=True)) / self.r + m)
+            if self.max_pool:
+                logit = m
             return torch.sigmoid(logit.squeeze(2)), torch.sigmoid(cam)
 
     model = Net()

@@ -25,6 +25,14 @@ pub struct InferenceRow {
     pub images_per_s: f64,
 }
 
+/// The input side a model's rows default to: its square input, or for a spacing model (whose
+/// inputs vary with each image's field of view) its tile side, the largest input it scores in
+/// one piece.
+pub fn own_size(model: &Model) -> usize {
+    let pre = &model.config().preprocess;
+    pre.spacing.as_ref().map_or(pre.size, |p| p.tile)
+}
+
 /// One row per (size, precision, batch). Empty `sizes` or `precisions` mean the model's own
 /// size and the precision it was loaded in.
 ///
@@ -38,7 +46,7 @@ pub fn inference_rows(
     precisions: &[Precision],
     seconds: f64,
 ) -> Result<Vec<InferenceRow>> {
-    let own_size = [model.config().preprocess.size];
+    let own_size = [own_size(model)];
     let own_precision = [model.precision()];
     let sizes = if sizes.is_empty() { &own_size } else { sizes };
     let precisions = if precisions.is_empty() {

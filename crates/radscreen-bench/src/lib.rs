@@ -18,8 +18,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 mod inference;
-use inference::time_inference;
 pub use inference::{InferenceRow, inference_rows};
+use inference::{own_size, time_inference};
 
 use radscreen_screen::prepare::{frame_plane, prepare_frame};
 use radscreen_screen::process::{peak_rss_bytes, reset_peak_rss};
@@ -306,19 +306,27 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
     // decoded once, outside the clock: this times windows/normalisation and the resize only
     let planes: Vec<_> = images
         .iter()
-        .filter_map(|img| frame_plane(img, 0).ok())
+        .filter_map(|img| {
+            let spacing = img.meta().physical_spacing.map(|s| s.mm);
+            frame_plane(img, 0).ok().map(|(k, p)| (k, p, spacing))
+        })
         .collect();
     let preprocess_images_per_s = single.install(|| {
         rate(opts.seconds, || {
             planes
                 .iter()
-                .map(|(kind, plane)| pre.apply(*kind, plane.view()).input.len().min(1))
+                .map(|(kind, plane, spacing)| {
+                    pre.apply_at(*kind, plane.view(), *spacing)
+                        .input
+                        .len()
+                        .min(1)
+                })
                 .sum()
         })
     });
 
     log("inference per batch size");
-    let size = model.config().preprocess.size;
+    let size = own_size(model);
     let inference = inference_rows(
         model,
         screener.device(),
@@ -546,9 +554,13 @@ fn save_inputs(
     images: &[DicomImage],
     pre: &radscreen_imaging::preprocess::Preprocess,
 ) -> Result<()> {
+    // peers take square batches: a spacing model's inputs (each its own size) are fitted
+    // into squares of its tile side instead, which its fully convolutional network scores alike
+    let size = own_size(model);
+    let square = pre.clone().with_spacing(None).with_size(size);
     let inputs: Vec<_> = images
         .iter()
-        .filter_map(|img| prepare_frame(img, 0, pre).ok())
+        .filter_map(|img| prepare_frame(img, 0, &square).ok())
         .take(32)
         .map(|p| p.input.insert_axis(Axis(0)))
         .collect();
@@ -556,7 +568,7 @@ fn save_inputs(
     let batch = ndarray::concatenate(Axis(0), &views)
         .map_err(|e| Error::option("--save-inputs", e.to_string()))?;
     // peers compare in f32: the reference probabilities are f32 whatever the run's precision
-    let mut f32_model = model.clone();
+    let mut f32_model = model.clone().with_input_size(size)?;
     f32_model.set_precision(Precision::F32)?;
     let probs: Vec<f32> = f32_model
         .predict(batch.view())?

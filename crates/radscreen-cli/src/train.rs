@@ -16,12 +16,15 @@ use crate::{CmdResult, usage};
 #[derive(ClapArgs)]
 pub struct Args {
     /// manifest.csv (path,frame,...,tumor,fracture,...,split); paths relative to its folder.
-    #[arg(long)]
-    manifest: PathBuf,
+    /// Repeat it to train on several sets together (phantoms and real backgrounds): each
+    /// one's lesions.csv is read from beside it.
+    #[arg(long = "manifest", required = true)]
+    manifests: Vec<PathBuf>,
     /// Model folder to write (weights, config.json, train-log.csv, checkpoint/).
     #[arg(long)]
     out: PathBuf,
-    /// Lesion positions (default: lesions.csv beside the manifest, if present).
+    /// Lesion positions (default: lesions.csv beside the manifest, if present); with one
+    /// --manifest only.
     #[arg(long)]
     lesions: Option<PathBuf>,
     #[command(flatten)]
@@ -120,10 +123,26 @@ pub fn run(a: Args) -> CmdResult {
             .progress_chars("=> "),
     );
     bar.set_message("decoding");
-    let ds = load_dataset(&a.manifest, a.lesions.as_deref(), &params, &|n, total| {
-        bar.set_length(total as u64);
-        bar.set_position(n as u64);
-    })?;
+    if a.lesions.is_some() && a.manifests.len() > 1 {
+        return usage(
+            "--lesions names one file: with several --manifest, each one's lesions.csv is read from beside it",
+        );
+    }
+    let mut ds = radscreen::dataset::Dataset::default();
+    for m in &a.manifests {
+        let part = load_dataset(m, a.lesions.as_deref(), &params, &|n, total| {
+            bar.set_length(total as u64);
+            bar.set_position(n as u64);
+        })?;
+        ds.has_lesions = if ds.train.is_empty() && ds.val.is_empty() {
+            part.has_lesions
+        } else {
+            ds.has_lesions && part.has_lesions
+        };
+        ds.train.extend(part.train);
+        ds.val.extend(part.val);
+        ds.test.extend(part.test);
+    }
     bar.finish_and_clear();
     eprintln!(
         "data: {} train, {} val, {} test images (lesion positions: {}), decoded in {:.1} s",
@@ -134,7 +153,19 @@ pub fn run(a: Args) -> CmdResult {
         started.elapsed().as_secs_f64()
     );
     let provenance = serde_json::json!({
-        "manifest": a.manifest.file_name().map(|s| s.to_string_lossy().to_string()),
+        "manifest": a
+            .manifests
+            .iter()
+            // the set's folder and file name, not the machine's path to them
+            .map(|m| {
+                let name = |p: Option<&std::path::Path>| {
+                    p.and_then(|p| p.file_name())
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                };
+                format!("{}/{}", name(m.parent()), name(Some(m)))
+            })
+            .collect::<Vec<_>>(),
         "lesions": ds.has_lesions,
     });
     let bar = if a.quiet {
