@@ -12,11 +12,11 @@ use radscreen::model::{DeviceOptions, DevicePreference, Model, select_device};
 use radscreen::prepare::prepare_frame;
 use radscreen::screen::{ModelSource, PseudonymKey, ScreenOptions, Screener, Status, walk};
 
-/// The shipped weights saved with a spacing plan of `tile`-pixel tiles.
-fn spacing_model_dir(tile: usize) -> PathBuf {
+/// The shipped weights saved with a spacing plan of `tile`-pixel tiles and `thresholds` added.
+fn spacing_model_dir(name: &str, tile: usize, thresholds: serde_json::Value) -> PathBuf {
     let d = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
     let dir = std::env::temp_dir().join(format!(
-        "radscreen-spacing-screen-{}-{tile}",
+        "radscreen-spacing-screen-{}-{name}",
         std::process::id()
     ));
     Model::shipped(&d.device).unwrap().save_dir(&dir).unwrap();
@@ -25,6 +25,9 @@ fn spacing_model_dir(tile: usize) -> PathBuf {
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let plan = SpacingPlan::new().with_tile(tile, 48);
     cfg["preprocess"]["spacing"] = serde_json::to_value(&plan).unwrap();
+    for (k, v) in thresholds.as_object().unwrap() {
+        cfg["thresholds"][k] = v.clone();
+    }
     std::fs::write(&path, cfg.to_string()).unwrap();
     dir
 }
@@ -41,7 +44,7 @@ fn a_spacing_model_screens_whole_images_and_maps_back_to_source_pixels() {
         }
     }
     assert!(chosen.len() >= 3, "sample-data has CT, MR and radiographs");
-    let dir = spacing_model_dir(256);
+    let dir = spacing_model_dir("whole", 256, serde_json::json!({}));
     let screener = Screener::new(
         ScreenOptions::new()
             .with_model(ModelSource::Dir(dir.clone()))
@@ -100,4 +103,56 @@ fn a_spacing_model_screens_whole_images_and_maps_back_to_source_pixels() {
         .unwrap();
     assert!(seen >= chosen.len());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A model's per-group thresholds (`finding@GROUP`) decide the flags of that group's images;
+/// a user's threshold for the finding overrides them all; an unknown group is refused.
+#[test]
+fn modality_group_thresholds_flag_their_group() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let (files, _) = walk(&root, None).unwrap();
+    let chosen: Vec<String> = ["_ct/", "_mr/", "_dx/"]
+        .iter()
+        .filter_map(|m| files.iter().find(|f| f.contains(m)).cloned())
+        .collect();
+    let dir = spacing_model_dir(
+        "groups",
+        512,
+        serde_json::json!({"tumor@CT": 0.0, "tumor@MR": 1.0, "tumor": 0.0}),
+    );
+    let flags = |opts: ScreenOptions| {
+        let screener = Screener::new(
+            opts.with_model(ModelSource::Dir(dir.clone()))
+                .with_device(DeviceOptions::new(DevicePreference::Cpu))
+                .with_key(PseudonymKey::generate().unwrap()),
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        screener
+            .screen_files(&root, &chosen, &mut |res| {
+                for r in res.rows {
+                    out.push((r.modality.clone(), r.flags[0].unwrap()));
+                }
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        (screener.thresholds(), out)
+    };
+    let (t, out) = flags(ScreenOptions::new());
+    assert_eq!(t.get("tumor@MR"), Some(&1.0));
+    assert_eq!(t.get("tumor@CT"), None, "CT's equals the finding's");
+    for (modality, flagged) in &out {
+        // MR needs a probability of 1; CT and radiographs flag everything
+        assert_eq!(*flagged, modality != "MR", "{modality}");
+    }
+    let (t, out) = flags(ScreenOptions::new().with_threshold("tumor", 0.0));
+    assert_eq!(t.get("tumor@MR"), None);
+    assert!(out.iter().all(|(_, f)| *f));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let bad = spacing_model_dir("bad", 512, serde_json::json!({"tumor@PET": 0.5}));
+    let d = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
+    let err = Model::load_dir(&bad, &d.device).unwrap_err().to_string();
+    assert!(err.contains("tumor@PET"), "{err}");
+    let _ = std::fs::remove_dir_all(&bad);
 }

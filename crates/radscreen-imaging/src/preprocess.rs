@@ -29,6 +29,19 @@ pub enum InputKind {
 }
 
 impl InputKind {
+    /// Names of the modality groups, indexed by [`InputKind::group`]: a model may keep a
+    /// threshold per finding and group (config.json keys `finding@GROUP`).
+    pub const GROUPS: [&'static str; 3] = ["CT", "MR", "radiograph"];
+
+    /// The modality group: 0 CT, 1 MR, 2 radiographs (and anything else on the display stage).
+    pub fn group(self) -> usize {
+        match self {
+            InputKind::Ct => 0,
+            InputKind::Mr => 1,
+            InputKind::Display => 2,
+        }
+    }
+
     /// The kind for a DICOM Modality value.
     pub fn for_modality(modality: Option<&str>) -> Self {
         match modality {
@@ -191,6 +204,8 @@ pub struct Prepared {
     pub input: Array3<f32>,
     /// Where the image sits in `input`, to map results back onto the source.
     pub transform: Transform,
+    /// How the values were read (and so the modality group).
+    pub kind: InputKind,
     /// The file stated no pixel size and the plan's assumption for its modality was used
     /// (only with a spacing plan).
     pub assumed_spacing: bool,
@@ -287,6 +302,7 @@ impl Preprocess {
         Prepared {
             input,
             transform: t,
+            kind,
             assumed_spacing,
         }
     }

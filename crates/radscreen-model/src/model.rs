@@ -12,7 +12,7 @@ use ndarray::{Array2, Array3, Array4, ArrayView4};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use radscreen_imaging::preprocess::Preprocess;
+use radscreen_imaging::preprocess::{InputKind, Preprocess};
 
 use crate::error::{Error, Result};
 use crate::folded::FoldedNet;
@@ -43,7 +43,9 @@ pub struct ModelConfig {
     pub net: NetConfig,
     /// How images are prepared for this model (radscreen-imaging's preprocessing).
     pub preprocess: Preprocess,
-    /// Per-finding decision thresholds on the probability (chosen on the validation split).
+    /// Decision thresholds on the probability (chosen on the validation split): per finding,
+    /// and where the model has them per finding and modality group (`tumor@CT`; see
+    /// [`ModelConfig::threshold`]).
     pub thresholds: BTreeMap<String, f64>,
     /// Free-form training provenance (data, seed, epochs, validation metrics).
     #[serde(default)]
@@ -51,6 +53,18 @@ pub struct ModelConfig {
 }
 
 impl ModelConfig {
+    /// The decision threshold of `finding` for images of modality group `group`
+    /// ([`InputKind::group`]): the group's own (`finding@GROUP`) where the model has one, else
+    /// the finding's; 0.5 for a finding it does not know.
+    pub fn threshold(&self, finding: &str, group: usize) -> f64 {
+        InputKind::GROUPS
+            .get(group)
+            .and_then(|g| self.thresholds.get(&format!("{finding}@{g}")))
+            .or(self.thresholds.get(finding))
+            .copied()
+            .unwrap_or(0.5)
+    }
+
     /// A new configuration for an untrained network.
     pub fn new(id: impl Into<String>, net: NetConfig, preprocess: Preprocess) -> Self {
         let findings: Vec<String> = FINDINGS.iter().map(|s| s.to_string()).collect();
@@ -100,6 +114,21 @@ impl ModelConfig {
             match self.thresholds.get(f) {
                 Some(t) if (0.0..=1.0).contains(t) => {}
                 _ => return bad(format!("threshold for '{f}' missing or outside 0..1")),
+            }
+        }
+        // per modality group: `finding@GROUP`
+        for (k, t) in &self.thresholds {
+            let known = match k.split_once('@') {
+                Some((f, g)) => {
+                    self.findings.iter().any(|x| x == f) && InputKind::GROUPS.contains(&g)
+                }
+                None => self.findings.contains(k),
+            };
+            if !known || !(0.0..=1.0).contains(t) {
+                return bad(format!(
+                    "threshold '{k}' {t}: keys are a finding or FINDING@GROUP ({}), values in 0..1",
+                    InputKind::GROUPS.join(", ")
+                ));
             }
         }
         Ok(())

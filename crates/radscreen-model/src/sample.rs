@@ -25,7 +25,8 @@ pub struct TrainSample {
     pub labels: Vec<bool>,
     /// Lesion positions, where known (`None`: only image labels are known).
     pub lesions: Option<Vec<TrainLesion>>,
-    /// The modality group (radscreen's datasets: 0 CT, 1 MR, 2 radiographs and the rest): a
-    /// spacing model's training draws each group's label combinations equally often.
+    /// The modality group (radscreen-imaging's `InputKind::group`: 0 CT, 1 MR, 2 radiographs
+    /// and the rest): a spacing model's training draws each group's label combinations
+    /// equally often, and thresholds are chosen per group where validation allows.
     pub group: usize,
 }

@@ -29,7 +29,7 @@ mod score;
 
 use batch::{balanced_order, make_batch};
 use checkpoint::{State, load_checkpoint, save_checkpoint};
-use radscreen_imaging::preprocess::Preprocess;
+use radscreen_imaging::preprocess::{InputKind, Preprocess};
 use score::{choose_threshold, epoch_log, mine, scoring_model, validate, write_log_csv};
 
 /// Training hyper-parameters, validated before training starts.
@@ -226,6 +226,8 @@ pub struct TrainSummary {
 }
 
 const CHECKPOINT: &str = "checkpoint";
+/// Positive and negative validation images a modality group needs for its own threshold.
+const MIN_GROUP: usize = 10;
 /// Weight of a lesion cell against a background cell in the dense loss.
 const DENSE_POS_WEIGHT: f32 = 20.0;
 
@@ -374,6 +376,22 @@ pub fn train(
         let s: Vec<f64> = scores.iter().map(|p| p[f] as f64).collect();
         let t = choose_threshold(&labels, &s);
         config.thresholds.insert(name.clone(), t);
+        // a spacing model's scores differ in scale between modality groups: each group with
+        // enough validation images of both kinds gets its own threshold
+        if config.preprocess.spacing.is_none() {
+            continue;
+        }
+        for (g, group) in InputKind::GROUPS.iter().enumerate() {
+            let (gl, gs): (Vec<bool>, Vec<f64>) = (val.iter().zip(&labels).zip(&s))
+                .filter(|((v, _), _)| v.group == g)
+                .map(|((_, &y), &p)| (y, p))
+                .unzip();
+            let positives = gl.iter().filter(|&&y| y).count();
+            if positives >= MIN_GROUP && gl.len() - positives >= MIN_GROUP {
+                let t = choose_threshold(&gl, &gs);
+                config.thresholds.insert(format!("{name}@{group}"), t);
+            }
+        }
     }
     config.training = serde_json::json!({
         "data": provenance,
@@ -385,7 +403,7 @@ pub fn train(
         "learning_rate": opts.learning_rate,
         "train_images": train.len(),
         "val_images": val.len(),
-        "threshold_rule": "F1-optimal on the validation split",
+        "threshold_rule": "F1-optimal on the validation split (a spacing model: also per modality group with at least 10 positive and 10 negative validation images)",
         "log": state.log,
     });
     *model.config_mut() = config;

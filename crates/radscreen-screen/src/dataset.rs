@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use radscreen_dicom::{DicomImage, ReadOptions};
-use radscreen_imaging::preprocess::{InputKind, Preprocess};
+use radscreen_imaging::preprocess::Preprocess;
 use radscreen_model::{FINDINGS, TrainLesion, TrainSample};
 use rayon::prelude::*;
 
@@ -114,11 +114,7 @@ pub fn load_dataset(
             let file = root.join(&row.path);
             let image = DicomImage::open_with(&file, &ReadOptions::default())?;
             let prepared = prepare_frame(&image, row.frame, pre)?;
-            let group = match InputKind::for_modality(image.meta().modality.as_deref()) {
-                InputKind::Ct => 0,
-                InputKind::Mr => 1,
-                _ => 2,
-            };
+            let group = prepared.kind.group();
             let t = &prepared.transform;
             let lesions = lesion_map.as_ref().map(|m| {
                 m.get(&(row.path.clone(), row.frame))

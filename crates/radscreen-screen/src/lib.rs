@@ -44,7 +44,7 @@ use std::path::PathBuf;
 
 use ndarray::{Array2, Array3};
 use radscreen_dicom::ReadOptions;
-use radscreen_imaging::preprocess::Preprocess;
+use radscreen_imaging::preprocess::{InputKind, Preprocess};
 use radscreen_model::{DeviceOptions, DevicePreference, Model, SelectedDevice, select_device};
 
 pub use crate::error::{Error, Result};
@@ -255,7 +255,8 @@ pub struct Screener {
     key: PseudonymKey,
     pre: Preprocess,
     findings: Vec<String>,
-    thresholds: Vec<f64>,
+    /// Per finding, per modality group (radscreen-imaging's `InputKind::group`).
+    thresholds: Vec<[f64; 3]>,
     /// Images per inference batch (the options' or the device's default).
     batch: usize,
 }
@@ -314,14 +315,15 @@ impl Screener {
                 ));
             }
         }
+        // per finding and modality group: the user's threshold for a finding applies to every
+        // group; otherwise the model's own for the group, else for the finding
         let thresholds = findings
             .iter()
             .map(|f| {
-                opts.thresholds
-                    .get(f)
-                    .or(cfg.thresholds.get(f))
-                    .copied()
-                    .unwrap_or(0.5)
+                std::array::from_fn(|g| match opts.thresholds.get(f) {
+                    Some(&t) => t,
+                    None => cfg.threshold(f, g),
+                })
             })
             .collect();
         let batch = opts
@@ -351,13 +353,28 @@ impl Screener {
     pub fn findings(&self) -> &[String] {
         &self.findings
     }
-    /// The thresholds in use, per finding.
+    /// The thresholds in use: per finding (its CT threshold's key is the finding's own name
+    /// when no group differs), and `finding@GROUP` where a modality group's threshold differs
+    /// from the finding's.
     pub fn thresholds(&self) -> BTreeMap<String, f64> {
-        self.findings
-            .iter()
-            .cloned()
-            .zip(self.thresholds.iter().copied())
-            .collect()
+        let cfg = self.model.config();
+        let mut out = BTreeMap::new();
+        for (f, per_group) in self.findings.iter().zip(&self.thresholds) {
+            let general = self
+                .opts
+                .thresholds
+                .get(f)
+                .or(cfg.thresholds.get(f))
+                .copied()
+                .unwrap_or(0.5);
+            out.insert(f.clone(), general);
+            for (g, &t) in per_group.iter().enumerate() {
+                if t != general {
+                    out.insert(format!("{f}@{}", InputKind::GROUPS[g]), t);
+                }
+            }
+        }
+        out
     }
     /// Images per inference batch: the options' or, by default, 16 on the CPU and up to 128
     /// on a GPU.

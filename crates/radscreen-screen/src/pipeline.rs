@@ -39,6 +39,7 @@ struct Queued {
     input: Array3<f32>,
     transform: Transform,
     spacing: String,
+    group: usize,
 }
 
 /// One scored image, with only what the follow-up needs (the full input is dropped).
@@ -220,6 +221,7 @@ impl Screener {
                         input: f.input,
                         transform: f.transform,
                         spacing: f.spacing,
+                        group: f.group,
                     }));
                     Some(Fed::File(id, p))
                 }
@@ -249,7 +251,7 @@ impl Screener {
             .map(|(q, pred)| {
                 let flagged: Vec<usize> = (pred.probabilities.iter().zip(&self.thresholds))
                     .enumerate()
-                    .filter(|(_, (p, t))| **p as f64 >= **t)
+                    .filter(|(_, (p, t))| **p as f64 >= t[q.group.min(2)])
                     .map(|(f, _)| f)
                     .collect();
                 let t = &q.transform;

@@ -87,6 +87,8 @@ pub struct FrameInput {
     pub transform: Transform,
     /// findings.csv's `spacing` ([`crate::prepare::spacing_note`]).
     pub spacing: String,
+    /// The modality group its thresholds come from (`InputKind::group`).
+    pub group: usize,
 }
 
 /// What decoding made of one file.
@@ -247,6 +249,7 @@ pub fn decode_file(rel: &str, cx: &DecodeContext<'_>) -> FileWork {
             Ok(p) => inputs.push(FrameInput {
                 frame,
                 spacing: spacing_note(&image, cx.pre, &p),
+                group: p.kind.group(),
                 input: p.input,
                 transform: p.transform,
             }),
