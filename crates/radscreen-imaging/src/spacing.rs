@@ -24,7 +24,9 @@ pub struct SpacingPlan {
     /// Source pixel size assumed for a radiograph without any spacing (a typical CR/DX
     /// detector pitch).
     pub assumed_display_mm: f64,
-    /// Inputs are padded to a multiple of this (the network's total stride).
+    /// Inputs are padded to a multiple of this (a multiple of the network's total stride): 64
+    /// keeps the number of distinct input shapes small, and each new shape costs a GPU
+    /// backend a kernel compilation and autotune (seconds; minutes on a software adapter).
     pub multiple: usize,
     /// Longest input side in pixels: a larger image (a mistaken spacing, a long-leg film) is
     /// resampled coarser so that memory stays bounded.
@@ -46,7 +48,7 @@ impl Default for SpacingPlan {
             assumed_ct_mm: 0.7,
             assumed_mr_mm: 1.0,
             assumed_display_mm: 0.2,
-            multiple: 8,
+            multiple: 64,
             max_side: 2048,
             tile: 512,
             margin: 48,
@@ -63,6 +65,12 @@ impl SpacingPlan {
     /// Sets the target pixel sizes (CT, MR, radiographs) in mm.
     pub fn with_mm(mut self, ct: f64, mr: f64, display: f64) -> Self {
         (self.ct_mm, self.mr_mm, self.display_mm) = (ct, mr, display);
+        self
+    }
+
+    /// Sets the multiple inputs are padded to (a multiple of the network's stride).
+    pub fn with_multiple(mut self, multiple: usize) -> Self {
+        self.multiple = multiple;
         self
     }
 
@@ -103,11 +111,10 @@ impl SpacingPlan {
         if sizes.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
             return Some("pixel sizes must be positive numbers of mm".into());
         }
-        let m = self.multiple.max(1);
-        if self.multiple == 0 || !self.tile.is_multiple_of(m) || !self.margin.is_multiple_of(m) {
+        if self.multiple == 0 || !self.tile.is_multiple_of(self.multiple) {
             return Some(format!(
-                "tile {} and margin {} must be multiples of {}",
-                self.tile, self.margin, self.multiple
+                "tile {} must be a positive multiple of multiple {}",
+                self.tile, self.multiple
             ));
         }
         if self.tile <= 2 * self.margin || self.max_side < self.multiple {
@@ -173,7 +180,7 @@ mod tests {
     #[test]
     fn ct_is_resampled_to_the_plan_and_padded_to_the_stride() {
         let plan = SpacingPlan::default();
-        // 512² at 0.7 mm → 448² at 0.8 mm (358.4 mm / 0.8)
+        // 512² at 0.7 mm → 448² at 0.8 mm (358.4 mm / 0.8), already a multiple of 64
         let (t, assumed) = plan.transform(InputKind::Ct, 512, 512, Some([0.7, 0.7]));
         assert!(!assumed);
         assert_eq!((t.rows, t.cols), (448, 448));
@@ -192,8 +199,8 @@ mod tests {
         for s in [None, Some([0.0, 0.0]), Some([f64::NAN, 0.2])] {
             let (t, assumed) = plan.transform(InputKind::Display, 1000, 800, s);
             assert!(assumed);
-            // 0.2 mm assumed → 0.5 mm: 400 × 320
-            assert_eq!((t.rows, t.cols, t.in_rows, t.in_cols), (400, 320, 400, 320));
+            // 0.2 mm assumed → 0.5 mm: 400 × 320, padded to 448 × 320
+            assert_eq!((t.rows, t.cols, t.in_rows, t.in_cols), (400, 320, 448, 320));
         }
     }
 
@@ -201,7 +208,7 @@ mod tests {
     fn odd_sizes_pad_and_huge_images_are_capped() {
         let plan = SpacingPlan::default();
         let (t, _) = plan.transform(InputKind::Mr, 101, 37, Some([0.8, 0.8]));
-        assert_eq!((t.rows, t.cols, t.in_rows, t.in_cols), (101, 37, 104, 40));
+        assert_eq!((t.rows, t.cols, t.in_rows, t.in_cols), (101, 37, 128, 64));
         let (t, _) = plan.transform(InputKind::Ct, 512, 256, Some([10.0, 10.0]));
         assert_eq!((t.rows, t.cols), (2048, 1024));
         assert!(t.in_rows <= plan.max_side);
@@ -215,11 +222,12 @@ mod tests {
         };
         let img = Array2::from_elem((50, 30), 0.5f32);
         let out = p.apply_at(InputKind::Display, img.view(), Some([0.5, 0.5]));
-        assert_eq!(out.input.dim(), (3, 56, 32));
+        assert_eq!(out.input.dim(), (3, 64, 64));
         assert!(!out.assumed_spacing);
         assert_eq!(out.input[[1, 49, 29]], 0.5);
         assert_eq!(out.input[[0, 50, 0]], 0.0);
         assert_eq!(out.input[[2, 0, 30]], 0.0);
+        assert_eq!(out.input[[2, 63, 63]], 0.0);
         // without a plan, apply_at is the square fit
         let sq = Preprocess::default().apply_at(InputKind::Display, img.view(), Some([0.5, 0.5]));
         assert_eq!(sq.input.dim(), (3, 256, 256));
@@ -230,6 +238,11 @@ mod tests {
         assert!(SpacingPlan::default().problem().is_none());
         let bad = SpacingPlan {
             tile: 100,
+            ..SpacingPlan::default()
+        };
+        assert!(bad.problem().is_some());
+        let bad = SpacingPlan {
+            margin: 256,
             ..SpacingPlan::default()
         };
         assert!(bad.problem().is_some());

@@ -99,10 +99,10 @@ impl ModelConfig {
             if let Some(p) = plan.problem() {
                 return bad(format!("preprocess.spacing: {p}"));
             }
-            if !plan.multiple.is_multiple_of(stride) {
+            if !(plan.multiple.is_multiple_of(stride) && plan.margin.is_multiple_of(stride)) {
                 return bad(format!(
-                    "preprocess.spacing.multiple {} is not a multiple of the network stride {stride}",
-                    plan.multiple
+                    "preprocess.spacing: multiple {} and margin {} must be multiples of the network stride {stride}",
+                    plan.multiple, plan.margin
                 ));
             }
         }
