@@ -2,15 +2,18 @@
 //! image for tumour and fracture, with per-finding class activation maps (where it looked),
 //! device selection with a CPU fallback, inference, training and weight files.
 //!
-//! The model takes plain arrays (`[n, 3, size, size]`, from radscreen-imaging's preprocessing)
-//! and knows nothing of DICOM. Backend choice lives in [`device`] only.
+//! The model takes plain arrays from radscreen-imaging's preprocessing and knows nothing of
+//! DICOM: `[3, h, w]` images of any size at the model's pixel size for a spacing model
+//! ([`Model::predict_images`], scored whole and tiled), `[n, 3, size, size]` batches for a
+//! square-input one ([`Model::predict`]). Backend choice lives in [`device`] only.
 //!
 //! ```no_run
 //! use radscreen_model::{DeviceOptions, DevicePreference, Model, select_device};
 //! let device = select_device(&DeviceOptions::new(DevicePreference::Auto))?;
 //! let model = Model::shipped(&device.device)?;
-//! let batch = ndarray::Array4::<f32>::zeros((1, 3, model.config().preprocess.size, model.config().preprocess.size));
-//! let predictions = model.predict(batch.view())?;
+//! // an image already resampled to the model's pixel size (radscreen-imaging's `apply_at`)
+//! let image = ndarray::Array3::<f32>::zeros((3, 448, 448));
+//! let predictions = model.predict_images(&[image.view()])?;
 //! println!("{:?} on {}", predictions[0].probabilities, device.backend.name());
 //! # Ok::<(), radscreen_model::Error>(())
 //! ```

@@ -143,8 +143,9 @@ pub struct Prediction {
     pub probabilities: Vec<f32>,
     /// Image-level anomaly score: the largest finding probability.
     pub anomaly: f32,
-    /// `[findings, size / stride, size / stride]` activation maps as probabilities (0..1),
-    /// over the model input; upsample and map back with the preprocessing transform.
+    /// `[findings, h / stride, w / stride]` activation maps as probabilities (0..1) over the
+    /// model input (`size` square for a square-input model, the whole resampled image for a
+    /// spacing model); upsample and map back with the preprocessing transform.
     pub cam: Array3<f32>,
 }
 
