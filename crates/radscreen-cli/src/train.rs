@@ -51,6 +51,10 @@ pub struct Args {
     /// With --spacing: patches per epoch (default: one per training image).
     #[arg(long, default_value_t = 0)]
     patches_per_epoch: usize,
+    /// Length of the cosine learning-rate schedule in epochs (default: --epochs); a run to be
+    /// resumed with more epochs later can keep that schedule.
+    #[arg(long)]
+    schedule_epochs: Option<usize>,
     /// With --spacing: training images searched for hard negatives after each epoch (0: none).
     #[arg(long, default_value_t = 300)]
     mine: usize,
@@ -89,7 +93,8 @@ pub fn run(a: Args) -> CmdResult {
         .with_id(a.id.clone())
         .with_resume(a.resume)
         .with_patches_per_epoch(a.patches_per_epoch)
-        .with_mine_images(a.mine);
+        .with_mine_images(a.mine)
+        .with_schedule_epochs(a.schedule_epochs);
     let device = match select_device(&device) {
         Ok(d) => d,
         Err(e) => return usage(e),

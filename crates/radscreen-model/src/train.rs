@@ -61,6 +61,9 @@ pub struct TrainOptions {
     /// Training images searched for hard negatives after each epoch, for a spacing model (0:
     /// none are mined).
     pub mine_images: usize,
+    /// Length of the cosine learning-rate schedule in epochs (`None`: `epochs`). A run that
+    /// is to be resumed with more epochs can keep the schedule it will end with.
+    pub schedule_epochs: Option<usize>,
 }
 
 impl Default for TrainOptions {
@@ -78,6 +81,7 @@ impl Default for TrainOptions {
             resume: false,
             patches_per_epoch: 0,
             mine_images: 300,
+            schedule_epochs: None,
         }
     }
 }
@@ -130,6 +134,12 @@ impl TrainOptions {
     /// Continues from OUT/checkpoint (or starts afresh).
     pub fn with_resume(mut self, resume: bool) -> Self {
         self.resume = resume;
+        self
+    }
+
+    /// Sets the cosine schedule's length in epochs (`None`: the epochs to run).
+    pub fn with_schedule_epochs(mut self, n: Option<usize>) -> Self {
+        self.schedule_epochs = n;
         self
     }
 
@@ -288,7 +298,8 @@ pub fn train(
             break;
         }
         let started = Instant::now();
-        let lr = cosine_lr(opts.learning_rate, epoch, opts.epochs);
+        let schedule = opts.schedule_epochs.unwrap_or(opts.epochs).max(1);
+        let lr = cosine_lr(opts.learning_rate, epoch, schedule);
         let count = match (patches, opts.patches_per_epoch) {
             (Some(_), n) if n > 0 => n,
             _ => train.len(),
@@ -456,7 +467,8 @@ fn bce_with_logits<const D: usize>(x: Tensor<D>, y: Tensor<D>) -> Tensor<D> {
 }
 
 fn cosine_lr(base: f64, epoch: usize, epochs: usize) -> f64 {
-    let t = (epoch - 1) as f64 / epochs.max(1) as f64;
+    // past the schedule's end the rate stays at its floor
+    let t = ((epoch - 1) as f64 / epochs.max(1) as f64).min(1.0);
     let floor = base * 0.05;
     floor + 0.5 * (base - floor) * (1.0 + (std::f64::consts::PI * t).cos())
 }
