@@ -1,7 +1,6 @@
-//! The shipped model loads and scores sample-data as docs/model-card.md says (on flex, the CPU
-//! backend; the card's sample-data table: tumour TP/FP/TN/FN 11/11/67/7, AUROC 0.897; fracture
-//! 20/20/56/0, AUROC 0.876). Counts may move by one where a score sits within float noise of a
-//! threshold.
+//! The shipped model loads and scores sample-data as docs/model-card.md says, on burn's CPU
+//! backend (flex) and on radscreen's native CPU path (the card's sample-data table, `CARD`).
+//! Counts may move by one where a score sits within float noise of a threshold.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -10,16 +9,40 @@ use std::path::Path;
 use radscreen::model::{DeviceOptions, DevicePreference, Precision};
 use radscreen::screen::{PseudonymKey, ScreenOptions, Screener, Status, walk};
 
+/// The shipped model's config.json id.
+const SHIPPED_ID: &str = "radscreen-synth-v2";
+
+/// The card's sample-data counts (TP, FP, TN, FN) and AUROC per finding.
+const CARD: [(&str, [u32; 4], f64); 2] = [
+    ("tumor", [11, 11, 67, 7], 0.897),
+    ("fracture", [20, 20, 56, 0], 0.876),
+];
+
+/// On flex (burn's CPU kernels) and on radscreen's native CPU path (what `--device cpu` and
+/// `auto` without a GPU run): the card's numbers on both.
 #[test]
 fn shipped_model_scores_sample_data_as_the_card_says() {
+    for pref in [DevicePreference::Cpu, DevicePreference::Flex] {
+        card_numbers_hold(pref);
+    }
+}
+
+fn card_numbers_hold(pref: DevicePreference) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let screener = Screener::new(
         ScreenOptions::new()
-            .with_device(DeviceOptions::new(DevicePreference::Flex))
+            .with_device(DeviceOptions::new(pref))
             .with_key(PseudonymKey::generate().unwrap()),
     )
     .expect("shipped model loads");
-    assert_eq!(screener.model().config().id, "radscreen-synth-v2");
+    let path = screener.model().inference_path();
+    let native = pref == DevicePreference::Cpu;
+    assert_eq!(
+        path == "radscreen-native-cpu",
+        native,
+        "{pref:?} ran {path}"
+    );
+    assert_eq!(screener.model().config().id, SHIPPED_ID);
     let (files, _) = walk(&root, None).unwrap();
     let mut scored: HashMap<(String, u32), (Vec<f32>, Vec<bool>)> = HashMap::new();
     screener
@@ -60,24 +83,23 @@ fn shipped_model_scores_sample_data_as_the_card_says() {
             counts[i][k] += 1;
         }
     }
-    let card: HashMap<&str, ([u32; 4], f64)> = HashMap::from([
-        ("tumor", ([11, 11, 67, 7], 0.897)),
-        ("fracture", ([20, 20, 56, 0], 0.876)),
-    ]);
     for (i, name) in findings.iter().enumerate() {
-        let (want, auroc) = card[name.as_str()];
+        let (_, want, auroc) = CARD.iter().find(|c| c.0 == name).unwrap();
         let got = radscreen::eval::roc_auc(&labels[i], &scores[i])
             .unwrap()
             .unwrap();
-        eprintln!("{name}: tp/fp/tn/fn {:?}, AUROC {got:.3}", counts[i]);
+        eprintln!(
+            "{pref:?} {name}: tp/fp/tn/fn {:?}, AUROC {got:.3}",
+            counts[i]
+        );
         assert!(
             (got - auroc).abs() < 0.01,
-            "{name}: AUROC {got} vs the card's {auroc}"
+            "{pref:?} {name}: AUROC {got} vs the card's {auroc}"
         );
         for (got, want_k) in counts[i].iter().zip(want) {
             assert!(
-                got.abs_diff(want_k) <= 1,
-                "{name}: {:?} vs the card's {want:?}",
+                got.abs_diff(*want_k) <= 1,
+                "{pref:?} {name}: {:?} vs the card's {want:?}",
                 counts[i]
             );
         }
