@@ -4,7 +4,7 @@
 # the test-split backgrounds stay unseen), then `radscreen train --spacing` on the CPU: patches
 # at 0.8 mm (CT, MR) and 0.5 mm (radiographs), validated on whole images. Prints where the model
 # went; copying it into crates/radscreen-model/weights/default/ ships it.
-#   scripts/train-default-model.sh [WORK_DIR]        EPOCHS=N (default 30) SEED=S (default 2024)
+#   scripts/train-default-model.sh [WORK_DIR]        SEED=S (default 2024)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/var/tmp/radscreen-default-model}
@@ -14,8 +14,12 @@ backgrounds="$(scripts/fetch-real-backgrounds.sh | tail -n 1)"
 rm -rf "$work" && mkdir -p "$work"
 "$bin" synth --out "$work/phantoms" --count 1600 --seed 7 --size 512
 "$bin" synth --backgrounds "$backgrounds" --splits train,val --out "$work/real" --count 1200 --seed 7
-time "$bin" train --manifest "$work/phantoms/manifest.csv" --manifest "$work/real/manifest.csv" \
-  --out "$work/model" --device cpu --epochs "${EPOCHS:-30}" --patience 8 --seed "${SEED:-2024}" \
-  --spacing 0.8,0.8,0.5 --size 128 --patches-per-epoch 4000 --mine 300 \
-  --ct-windows 60:200,400:1800,-750:400 --id radscreen-v3
+common=(--manifest "$work/phantoms/manifest.csv" --manifest "$work/real/manifest.csv"
+  --out "$work/model" --device cpu --seed "${SEED:-2024}" --spacing 0.8,0.8,0.5 --size 128
+  --patches-per-epoch 4000 --mine 300 --ct-windows 60:200,400:1800,-750:400 --id radscreen-v3)
+# The shipped model's three phases on one checkpoint (docs/model-card.md, "History"): 9 epochs
+# of a 30-epoch cosine schedule, then resumed to 17 (a schedule ending there) and to 26.
+time "$bin" train "${common[@]}" --epochs 9 --schedule-epochs 30 --patience 8
+time "$bin" train "${common[@]}" --epochs 17 --patience 20 --resume
+time "$bin" train "${common[@]}" --epochs 26 --patience 20 --resume
 echo "model: $work/model (ship: cp $work/model/{model.safetensors,config.json,train-log.csv} crates/radscreen-model/weights/default/)"
