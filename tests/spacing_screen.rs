@@ -118,7 +118,8 @@ fn modality_group_thresholds_flag_their_group() {
     let dir = spacing_model_dir(
         "groups",
         512,
-        serde_json::json!({"tumor@CT": 0.0, "tumor@MR": 1.0, "tumor": 0.0}),
+        // every group named: the shipped config.json may carry group thresholds of its own
+        serde_json::json!({"tumor@CT": 0.0, "tumor@MR": 1.0, "tumor@radiograph": 0.0, "tumor": 0.0}),
     );
     let flags = |opts: ScreenOptions| {
         let screener = Screener::new(
@@ -141,6 +142,7 @@ fn modality_group_thresholds_flag_their_group() {
     let (t, out) = flags(ScreenOptions::new());
     assert_eq!(t.get("tumor@MR"), Some(&1.0));
     assert_eq!(t.get("tumor@CT"), None, "CT's equals the finding's");
+    assert_eq!(t.get("tumor@radiograph"), None);
     for (modality, flagged) in &out {
         // MR needs a probability of 1; CT and radiographs flag everything
         assert_eq!(*flagged, modality != "MR", "{modality}");

@@ -82,6 +82,14 @@ pub(crate) fn time_inference(
     size: usize,
     seconds: f64,
 ) -> Result<InferenceRow> {
+    // square batches of `size`: a spacing model's own input size is its patch side
+    let resized;
+    let model = if model.config().preprocess.size == size {
+        model
+    } else {
+        resized = model.clone().with_input_size(size)?;
+        &resized
+    };
     // warm-up outside the clock: kernel compilation and autotuning on GPUs
     for seed in 0..2 {
         model.predict_owned(random_batch(batch, size, seed))?;

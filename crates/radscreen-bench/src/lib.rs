@@ -504,15 +504,17 @@ fn quality(
     let mut out = Vec::new();
     for (k, finding) in findings.iter().enumerate() {
         let t = thresholds.get(finding).copied().unwrap_or(0.5);
-        let pairs: Vec<(bool, f64)> = rows
+        // the screener's own flags: a model may threshold each modality group apart
+        let scored: Vec<(bool, f64, bool)> = rows
             .iter()
             .filter(|r| r.status == Status::Ok)
             .filter_map(|r| {
                 let y = truth.get(&(r.path.as_str(), u64::from(r.frame)))?[k];
-                Some((y, f64::from(r.scores.get(k).copied().flatten()?)))
+                let p = f64::from(r.scores.get(k).copied().flatten()?);
+                Some((y, p, r.flags.get(k).copied().flatten()?))
             })
             .collect();
-        out.push(quality_row(finding, t, &pairs));
+        out.push(quality_row_flagged(finding, t, &scored));
     }
     Ok(out)
 }
@@ -520,10 +522,23 @@ fn quality(
 /// Confusion-matrix rates at `threshold` (counted by radscreen-eval, positive class: finding
 /// present), plus the Brier score and its R².
 pub fn quality_row(finding: &str, threshold: f64, pairs: &[(bool, f64)]) -> QualityRow {
+    let scored: Vec<(bool, f64, bool)> =
+        pairs.iter().map(|&(y, p)| (y, p, p >= threshold)).collect();
+    quality_row_flagged(finding, threshold, &scored)
+}
+
+/// [`quality_row`] from (truth, score, flag) triples: the flags as the screener decided them
+/// (per modality group where the model has group thresholds); `threshold` is the finding's.
+pub fn quality_row_flagged(
+    finding: &str,
+    threshold: f64,
+    scored: &[(bool, f64, bool)],
+) -> QualityRow {
+    let pairs: Vec<(bool, f64)> = scored.iter().map(|&(y, p, _)| (y, p)).collect();
     let mut c = radscreen_eval::Confusion::default();
     let (mut sse, mut sum_y) = (0.0, 0.0);
-    for &(y, p) in pairs {
-        c.add(y, p >= threshold);
+    for (&(y, p), &(_, _, flagged)) in pairs.iter().zip(scored) {
+        c.add(y, flagged);
         let yv = f64::from(u8::from(y));
         sse += (p - yv).powi(2);
         sum_y += yv;
