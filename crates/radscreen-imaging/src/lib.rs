@@ -3,6 +3,7 @@
 
 mod error;
 mod file;
+mod geometry;
 pub mod npy;
 pub mod png;
 pub mod preprocess;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::preprocess::{InputKind, Transform};
+use crate::geometry::{InputKind, Transform};
 
 /// Target pixel sizes, the assumptions for files that state none, and how inputs are tiled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,8 +174,6 @@ impl SpacingPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::preprocess::Preprocess;
-    use ndarray::Array2;
 
     #[test]
     fn ct_is_resampled_to_the_plan_and_padded_to_the_stride() {
@@ -212,25 +210,6 @@ mod tests {
         let (t, _) = plan.transform(InputKind::Ct, 512, 256, Some([10.0, 10.0]));
         assert_eq!((t.rows, t.cols), (2048, 1024));
         assert!(t.in_rows <= plan.max_side);
-    }
-
-    #[test]
-    fn apply_at_fills_the_resampled_region_and_zero_pads() {
-        let p = Preprocess {
-            spacing: Some(SpacingPlan::default()),
-            ..Preprocess::default()
-        };
-        let img = Array2::from_elem((50, 30), 0.5f32);
-        let out = p.apply_at(InputKind::Display, img.view(), Some([0.5, 0.5]));
-        assert_eq!(out.input.dim(), (3, 64, 64));
-        assert!(!out.assumed_spacing);
-        assert_eq!(out.input[[1, 49, 29]], 0.5);
-        assert_eq!(out.input[[0, 50, 0]], 0.0);
-        assert_eq!(out.input[[2, 0, 30]], 0.0);
-        assert_eq!(out.input[[2, 63, 63]], 0.0);
-        // without a plan, apply_at is the square fit
-        let sq = Preprocess::default().apply_at(InputKind::Display, img.view(), Some([0.5, 0.5]));
-        assert_eq!(sq.input.dim(), (3, 256, 256));
     }
 
     #[test]
