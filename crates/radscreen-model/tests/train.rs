@@ -16,6 +16,21 @@ fn params() -> Preprocess {
     p
 }
 
+/// The lesions of an image: a disc (finding 0) and a bar (finding 1) centred where given.
+fn lesions(disc: Option<(f32, f32)>, bar: Option<(f32, f32)>) -> Vec<TrainLesion> {
+    [(0, disc), (1, bar)]
+        .into_iter()
+        .filter_map(|(finding, at)| {
+            at.map(|(row, col)| TrainLesion {
+                finding,
+                row,
+                col,
+                radius: 3.0,
+            })
+        })
+        .collect()
+}
+
 /// Positive images carry a bright disc (finding 0) or a bright bar (finding 1).
 fn samples(n: usize, offset: usize) -> Vec<TrainSample> {
     (0..n)
@@ -34,23 +49,7 @@ fn samples(n: usize, offset: usize) -> Vec<TrainSample> {
                 }
                 v
             });
-            let mut lesions = Vec::new();
-            if tumor {
-                lesions.push(TrainLesion {
-                    finding: 0,
-                    row: cy,
-                    col: cx,
-                    radius: 3.0,
-                });
-            }
-            if fracture {
-                lesions.push(TrainLesion {
-                    finding: 1,
-                    row: 16.0,
-                    col: 24.0,
-                    radius: 3.0,
-                });
-            }
+            let lesions = lesions(tumor.then_some((cy, cx)), fracture.then_some((16.0, 24.0)));
             TrainSample {
                 input,
                 labels: vec![tumor, fracture],
@@ -201,23 +200,7 @@ fn whole_images(n: usize, offset: usize) -> Vec<TrainSample> {
                 }
                 v
             });
-            let mut lesions = Vec::new();
-            if tumor {
-                lesions.push(TrainLesion {
-                    finding: 0,
-                    row: cy,
-                    col: cx,
-                    radius: 3.0,
-                });
-            }
-            if fracture {
-                lesions.push(TrainLesion {
-                    finding: 1,
-                    row: by,
-                    col: bx,
-                    radius: 3.0,
-                });
-            }
+            let lesions = lesions(tumor.then_some((cy, cx)), fracture.then_some((by, bx)));
             TrainSample {
                 input,
                 labels: vec![tumor, fracture],
