@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use radscreen::dataset::load_dataset;
-use radscreen::imaging::preprocess::SpacingPlan;
+use radscreen::imaging::preprocess::{ContextPlan, SpacingPlan};
 use radscreen::model::{Precision, TrainEvent, TrainOptions, select_device, train};
 
 use crate::device_args::DeviceArgs;
@@ -48,6 +48,11 @@ pub struct Args {
     /// images, tiled. Without it the model fits each image into a --size square.
     #[arg(long, value_parser = parse_spacing)]
     spacing: Option<[f64; 3]>,
+    /// 2.5-D: the slices on each side of a CT or MR slice, from its series along the slice
+    /// normal, become input channels next to its own (1: three slices). Screening then reads
+    /// series the same way.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
+    context: Option<u8>,
     /// With --spacing: patches per epoch (default: one per training image).
     #[arg(long, default_value_t = 0)]
     patches_per_epoch: usize,
@@ -116,6 +121,9 @@ pub fn run(a: Args) -> CmdResult {
     }
     if let Some([ct, mr, xr]) = a.spacing {
         params = params.with_spacing(Some(SpacingPlan::new().with_mm(ct, mr, xr)));
+    }
+    if let Some(k) = a.context {
+        params = params.with_context(Some(ContextPlan::new(k as usize)));
     }
     let bar = if a.quiet {
         ProgressBar::hidden()

@@ -1,6 +1,7 @@
 //! radscreen-imaging: the model's input contract (modality-aware channels, aspect-preserving
 //! resize, recorded transform) and image arrays in and out (NPY, PNG), without burn.
 
+mod context;
 mod error;
 mod file;
 mod geometry;

@@ -14,6 +14,7 @@
 
 use ndarray::{Array2, Array3, ArrayView2, ArrayViewMut2, Axis};
 
+pub use crate::context::{ContextNote, ContextPlan, SliceContext, alone, series_context, stack};
 pub use crate::geometry::{InputKind, Transform, bilinear};
 pub use crate::spacing::SpacingPlan;
 
@@ -61,6 +62,10 @@ pub struct Preprocess {
     /// the config.json of models made before it: they fit the square).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spacing: Option<SpacingPlan>,
+    /// 2.5-D: neighbouring CT/MR slices of the series as extra channel groups (absent: one
+    /// slice, [`CHANNELS`] channels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ContextPlan>,
 }
 
 impl Default for Preprocess {
@@ -83,6 +88,7 @@ impl Default for Preprocess {
             ],
             mr_percentiles: (1.0, 99.0),
             spacing: None,
+            context: None,
         }
     }
 }
@@ -120,6 +126,17 @@ impl Preprocess {
     pub fn with_spacing(mut self, plan: Option<SpacingPlan>) -> Self {
         self.spacing = plan;
         self
+    }
+
+    /// Takes neighbouring slices as extra channels (`Some`) or one slice (`None`).
+    pub fn with_context(mut self, plan: Option<ContextPlan>) -> Self {
+        self.context = plan;
+        self
+    }
+
+    /// Channels of the model input: [`CHANNELS`] per slice the model sees.
+    pub fn input_channels(&self) -> usize {
+        CHANNELS * self.context.as_ref().map_or(1, ContextPlan::depth)
     }
 
     /// Prepares one image (`[rows, cols]` values of the stage `kind` expects) by fitting the

@@ -49,7 +49,7 @@ pub use error::{Error, Result};
 pub use model::{FINDINGS, Model, ModelConfig, Prediction, random_batch};
 pub use net::{Net, NetConfig, NetOutput};
 pub use precision::Precision;
-pub use radscreen_imaging::preprocess::{Preprocess, SpacingPlan};
+pub use radscreen_imaging::preprocess::{ContextPlan, Preprocess, SpacingPlan};
 pub use train::{
     EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,
 };

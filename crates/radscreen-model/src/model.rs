@@ -106,6 +106,16 @@ impl ModelConfig {
                 ));
             }
         }
+        if let Some(p) = self.preprocess.context.as_ref().and_then(|c| c.problem()) {
+            return bad(format!("preprocess.context: {p}"));
+        }
+        if self.net.in_channels != self.preprocess.input_channels() {
+            return bad(format!(
+                "the network takes {} input channels, preprocessing makes {}",
+                self.net.in_channels,
+                self.preprocess.input_channels()
+            ));
+        }
         let r = self.net.pool_sharpness;
         if !(r.is_finite() && r > 0.0) {
             return bad(format!("pool_sharpness {r} must be a positive number"));
@@ -188,6 +198,17 @@ impl Model {
             folded: OnceLock::new(),
             host: None,
         }
+    }
+
+    /// An untrained model: `config`'s network with weights drawn from `seed`. Its scores mean
+    /// nothing; it lets a pipeline be built and tested before a model is trained.
+    ///
+    /// # Errors
+    /// A configuration that does not hold together (as [`Model::load_dir`] checks it).
+    pub fn untrained(config: ModelConfig, seed: u64, device: &Device) -> Result<Self> {
+        config.validate(Path::new(CONFIG_FILE))?;
+        let net = config.net.init(device, seed);
+        Ok(Self::from_parts(net, config, device.clone()))
     }
 
     /// Loads `DIR/config.json` and `DIR/model.safetensors` onto `device`.

@@ -34,7 +34,7 @@ pub(crate) struct Patch {
 impl PatchPlan {
     /// Cuts one patch from `s` (zero outside the image).
     pub fn cut(&self, s: &TrainSample, hard: &[Point], rng: &mut Rng) -> Patch {
-        let (c, h, w) = s.input.dim();
+        let (c, h, w) = s.dim();
         let p = self.size as f32;
         let known = s.lesions.as_deref().unwrap_or(&[]);
         let (cy, cx) = if !known.is_empty() && rng.unit() < self.positive {
@@ -58,9 +58,19 @@ impl PatchPlan {
         if r0 < r1 && c0 < c1 {
             let (r0, r1, c0, c1) = (r0 as usize, r1 as usize, c0 as usize, c1 as usize);
             let (dr, dc) = ((r0 as i64 - top) as usize, (c0 as i64 - left) as usize);
-            input
-                .slice_mut(s![.., dr..dr + (r1 - r0), dc..dc + (c1 - c0)])
-                .assign(&s.input.slice(s![.., r0..r1, c0..c1]));
+            // a 2.5-D sample's slices go to their channel groups
+            let mut c0_part = 0;
+            for part in s.parts() {
+                let pc = part.dim().0;
+                input
+                    .slice_mut(s![
+                        c0_part..c0_part + pc,
+                        dr..dr + (r1 - r0),
+                        dc..dc + (c1 - c0)
+                    ])
+                    .assign(&part.slice(s![.., r0..r1, c0..c1]));
+                c0_part += pc;
+            }
         }
         let (top, left) = (top as f32, left as f32);
         let lesions: Vec<TrainLesion> = known
@@ -135,7 +145,8 @@ mod tests {
         let mut input = Array3::<f32>::zeros((3, 200, 300));
         input[[0, 150, 250]] = 1.0;
         TrainSample {
-            input,
+            input: std::sync::Arc::new(input),
+            context: Vec::new(),
             labels: vec![true, false],
             lesions: Some(vec![TrainLesion {
                 finding: 0,

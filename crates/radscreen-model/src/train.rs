@@ -257,12 +257,15 @@ pub fn train(
     on_event: &mut dyn FnMut(&TrainEvent),
 ) -> Result<TrainSummary> {
     opts.validate()?;
-    let findings = opts.net.findings;
-    check_samples(train, "training", &opts.net, &preprocess)?;
-    check_samples(val, "validation", &opts.net, &preprocess)?;
+    // the first layer takes what preprocessing makes: a 2.5-D model's slices × windows
+    let mut netc = opts.net.clone();
+    netc.in_channels = preprocess.input_channels();
+    let findings = netc.findings;
+    check_samples(train, "training", &netc, &preprocess)?;
+    check_samples(val, "validation", &netc, &preprocess)?;
     let ad = device.device.clone().autodiff();
     ad.seed(opts.seed);
-    let mut net = opts.net.init(&ad, opts.seed);
+    let mut net = netc.init(&ad, opts.seed);
     let mut optim = AdamConfig::new().init();
     let ckpt = out.join(CHECKPOINT);
     let mut state = State {
@@ -275,7 +278,7 @@ pub fn train(
     };
     let mut best: Option<Net> = None;
     if opts.resume {
-        let (n, o, s, b) = load_checkpoint(&ckpt, &opts.net, &ad, optim, on_event)?;
+        let (n, o, s, b) = load_checkpoint(&ckpt, &netc, &ad, optim, on_event)?;
         (net, optim, state, best) = (n, o, s, Some(b));
         on_event(&TrainEvent::Note(format!(
             "resumed after epoch {} of {}",
@@ -283,7 +286,7 @@ pub fn train(
         )));
     }
     std::fs::create_dir_all(&ckpt).map_err(|e| Error::io(&ckpt, e))?;
-    let stride = opts.net.stride();
+    let stride = netc.stride();
     // a spacing model trains on patches of the square side `size`, cut from whole inputs
     let patches = preprocess.spacing.is_some().then_some(PatchPlan {
         size: preprocess.size,
@@ -311,7 +314,7 @@ pub fn train(
             let cut = patches.as_ref().map(|p| (p, state.hard.as_slice()));
             let batch = make_batch(train, chunk, opts, epoch as u64, stride, findings, cut);
             let (input, labels, target, mask) = batch.into_tensors(&ad);
-            let out = net.forward(input, opts.net.pool_sharpness);
+            let out = net.forward(input, netc.pool_sharpness);
             let image_loss = bce_with_logits(out.logits, labels).mean();
             // Cells over a lesion are few: weigh them up so that the map learns to point.
             let weight = mask.clone()
@@ -340,7 +343,7 @@ pub fn train(
                 loss: loss_sum / (step + 1) as f64,
             });
         }
-        let config = ModelConfig::new(opts.id.clone(), opts.net.clone(), preprocess.clone());
+        let config = ModelConfig::new(opts.id.clone(), netc.clone(), preprocess.clone());
         let snapshot = scoring_model(net.valid(), config, device)?;
         let (val_loss, scores) = validate(&snapshot, val)?;
         if patches.is_some() && opts.mine_images > 0 {
@@ -376,7 +379,7 @@ pub fn train(
         stopped_early = true;
     }
     let best_net = best.unwrap_or_else(|| net.valid());
-    let mut config = ModelConfig::new(opts.id.clone(), opts.net.clone(), preprocess);
+    let mut config = ModelConfig::new(opts.id.clone(), netc.clone(), preprocess);
     let (_, scores) = validate(
         &scoring_model(best_net.clone(), config.clone(), device)?,
         val,
@@ -439,7 +442,7 @@ fn check_samples(s: &[TrainSample], what: &str, net: &NetConfig, p: &Preprocess)
         )));
     }
     for (i, x) in s.iter().enumerate() {
-        let (c, h, w) = x.input.dim();
+        let (c, h, w) = x.dim();
         // a spacing model's inputs are whole images at its pixel size, of any size
         let shape_ok = match p.spacing {
             Some(_) => h > 0 && w > 0 && h.is_multiple_of(stride) && w.is_multiple_of(stride),
@@ -452,7 +455,7 @@ fn check_samples(s: &[TrainSample], what: &str, net: &NetConfig, p: &Preprocess)
             };
             return Err(Error::InvalidInput(format!(
                 "{what} image {i}: input {:?} / {} labels, expected {want} / {}",
-                x.input.dim(),
+                x.dim(),
                 x.labels.len(),
                 net.findings
             )));

@@ -3,7 +3,10 @@
 //! device selection falls back to the CPU instead of panicking where there is no GPU.
 
 use ndarray::Array4;
-use radscreen_model::{Backend, DeviceOptions, DevicePreference, Model, Prediction, select_device};
+use radscreen_model::{
+    Backend, ContextPlan, DeviceOptions, DevicePreference, Model, ModelConfig, NetConfig,
+    Prediction, Preprocess, select_device,
+};
 
 /// A deterministic batch with bright blobs and lines on a textured background.
 fn batch(n: usize, size: usize) -> Array4<f32> {
@@ -153,16 +156,30 @@ fn wrong_input_shapes_are_errors_not_panics() {
     );
 }
 
-/// The shipped weights as a spacing model (config.json's `preprocess.spacing`) with `tile`-pixel
-/// tiles, loaded on `pref`'s device.
-fn spacing_model(pref: DevicePreference, tile: usize) -> Option<(Backend, Model)> {
+/// A spacing model (config.json's `preprocess.spacing`) with `tile`-pixel tiles, loaded on
+/// `pref`'s device: the shipped weights, or (`context`) an untrained 2.5-D network of nine
+/// input channels (three slices), the same weights on every device.
+fn spacing_model(pref: DevicePreference, tile: usize, context: bool) -> Option<(Backend, Model)> {
     let d = select_device(&DeviceOptions::new(pref).with_allow_software(true)).ok()?;
     let dir = std::env::temp_dir().join(format!(
-        "radscreen-parity-spacing-{}-{}-{tile}",
+        "radscreen-parity-spacing-{}-{}-{tile}-{context}",
         std::process::id(),
         d.backend.name()
     ));
-    Model::shipped(&d.device).unwrap().save_dir(&dir).unwrap();
+    if context {
+        let pre = Preprocess::new()
+            .with_size(128)
+            .with_context(Some(ContextPlan::new(1)));
+        let mut net = NetConfig::default();
+        net.in_channels = pre.input_channels();
+        let flex = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
+        Model::untrained(ModelConfig::new("parity-2.5d", net, pre), 5, &flex.device)
+            .unwrap()
+            .save_dir(&dir)
+            .unwrap();
+    } else {
+        Model::shipped(&d.device).unwrap().save_dir(&dir).unwrap();
+    }
     let path = dir.join("config.json");
     let mut cfg: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -184,12 +201,33 @@ fn tiled_whole_images_agree_across_backends_to_1e4() {
     let a = batch(2, 320);
     let big = a.slice(ndarray::s![0, .., ..296, ..]).to_owned();
     let small = a.slice(ndarray::s![1, .., ..72, ..136]).to_owned();
-    let inputs = [big.view(), small.view()];
-    let (_, whole) = spacing_model(DevicePreference::Flex, 1024).unwrap();
+    tiled_agree(&[big, small], false);
+}
+
+/// The same for 2.5-D inputs: three slices' channels (nine), tiled.
+#[test]
+fn tiled_context_inputs_agree_across_backends_to_1e4() {
+    // three different "slices" of each image
+    let slices: Vec<Array4<f32>> = (0..3).map(|k| batch(2 + k, 320)).collect();
+    let views: Vec<_> = slices
+        .iter()
+        .enumerate()
+        .map(|(k, b)| b.slice(ndarray::s![k..k + 2, .., .., ..]))
+        .collect();
+    let nine = ndarray::concatenate(ndarray::Axis(1), &views).unwrap();
+    assert_eq!(nine.dim(), (2, 9, 320, 320));
+    let big = nine.slice(ndarray::s![0, .., ..296, ..]).to_owned();
+    let small = nine.slice(ndarray::s![1, .., ..72, ..136]).to_owned();
+    tiled_agree(&[big, small], true);
+}
+
+fn tiled_agree(images: &[ndarray::Array3<f32>], context: bool) {
+    let inputs: Vec<_> = images.iter().map(|a| a.view()).collect();
+    let (_, whole) = spacing_model(DevicePreference::Flex, 1024, context).unwrap();
     let reference = whole.predict_images(&inputs).unwrap();
     assert_eq!(reference[0].cam.dim(), (2, 37, 40));
     assert_eq!(reference[1].cam.dim(), (2, 9, 17));
-    let (_, flex) = spacing_model(DevicePreference::Flex, 128).unwrap();
+    let (_, flex) = spacing_model(DevicePreference::Flex, 128, context).unwrap();
     let d = max_diff(&reference, &flex.predict_images(&inputs).unwrap());
     eprintln!("flex whole vs tiled: {d:e}");
     assert!(d <= 1e-4, "flex tiled differs from whole by {d}");
@@ -200,12 +238,13 @@ fn tiled_whole_images_agree_across_backends_to_1e4() {
     assert!(d <= 1e-4, "native tiled differs by {d}");
     #[cfg(feature = "ndarray")]
     {
-        let (_, nd) = spacing_model(DevicePreference::Ndarray, 128).expect("ndarray backend");
+        let (_, nd) =
+            spacing_model(DevicePreference::Ndarray, 128, context).expect("ndarray backend");
         let d = max_diff(&reference, &nd.predict_images(&inputs).unwrap());
         eprintln!("flex whole vs ndarray tiled: {d:e}");
         assert!(d <= 1e-4, "ndarray tiled differs by {d}");
     }
-    match spacing_model(DevicePreference::Wgpu, 128) {
+    match spacing_model(DevicePreference::Wgpu, 128, context) {
         Some((_, gpu)) => {
             let d = max_diff(&reference, &gpu.predict_images(&inputs).unwrap());
             eprintln!("flex whole vs wgpu tiled: {d:e}");

@@ -51,7 +51,8 @@ fn samples(n: usize, offset: usize) -> Vec<TrainSample> {
             });
             let lesions = lesions(tumor.then_some((cy, cx)), fracture.then_some((16.0, 24.0)));
             TrainSample {
-                input,
+                input: std::sync::Arc::new(input),
+                context: Vec::new(),
                 labels: vec![tumor, fracture],
                 lesions: Some(lesions),
                 group: 0,
@@ -202,7 +203,8 @@ fn whole_images(n: usize, offset: usize) -> Vec<TrainSample> {
             });
             let lesions = lesions(tumor.then_some((cy, cx)), fracture.then_some((by, bx)));
             TrainSample {
-                input,
+                input: std::sync::Arc::new(input),
+                context: Vec::new(),
                 labels: vec![tumor, fracture],
                 lesions: Some(lesions),
                 group: k % 3,

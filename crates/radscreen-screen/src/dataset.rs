@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use radscreen_dicom::{DicomImage, ReadOptions};
-use radscreen_imaging::preprocess::Preprocess;
+use radscreen_dicom::{DicomImage, ImageMeta, ReadOptions};
+use radscreen_imaging::preprocess::{ContextPlan, Preprocess, series_context};
 use radscreen_model::{FINDINGS, TrainLesion, TrainSample};
 use rayon::prelude::*;
 
+use crate::context::slice_groups;
 use crate::error::{Error, Result};
 use crate::prepare::prepare_frame;
 
@@ -108,7 +110,7 @@ pub fn load_dataset(
     };
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = rows.len();
-    let samples: Vec<(String, TrainSample)> = rows
+    let mut samples: Vec<(String, TrainSample, ImageMeta)> = rows
         .par_iter()
         .map(|row| {
             let file = root.join(&row.path);
@@ -138,19 +140,24 @@ pub fn load_dataset(
             Ok((
                 row.split.clone(),
                 TrainSample {
-                    input: prepared.input,
+                    input: Arc::new(prepared.input),
+                    context: Vec::new(),
                     labels: row.labels.clone(),
                     lesions,
                     group,
                 },
+                image.meta().clone(),
             ))
         })
         .collect::<Result<_>>()?;
+    if let Some(plan) = &pre.context {
+        stack_neighbours(&mut samples, &rows, plan);
+    }
     let mut ds = Dataset {
         has_lesions: lesion_map.is_some(),
         ..Dataset::default()
     };
-    for ((split, s), row) in samples.into_iter().zip(&rows) {
+    for ((split, s, _), row) in samples.into_iter().zip(&rows) {
         match split.as_str() {
             "train" => ds.train.push(s),
             "val" => ds.val.push(s),
@@ -165,4 +172,43 @@ pub fn load_dataset(
         }
     }
     Ok(ds)
+}
+
+/// A 2.5-D model's inputs: each row's slice with its neighbours among the manifest's rows of
+/// the same series and split (a neighbour the manifest does not list counts as missing, and
+/// the nearer slice is repeated as in screening).
+fn stack_neighbours(
+    samples: &mut [(String, TrainSample, ImageMeta)],
+    rows: &[Row],
+    plan: &ContextPlan,
+) {
+    let items: Vec<(Option<&ImageMeta>, u32)> = samples
+        .iter()
+        .zip(rows)
+        .map(|((_, _, m), r)| (Some(m), r.frame))
+        .collect();
+    let groups = slice_groups(&items);
+    let mut context: Vec<Vec<usize>> = vec![Vec::new(); samples.len()];
+    for g in groups {
+        let m = &g.members;
+        if !g.slices {
+            context[m[0]] = vec![m[0]; plan.depth()];
+            continue;
+        }
+        let joined = |i: usize| {
+            let (a, b) = (&samples[m[i]], &samples[m[i + 1]]);
+            a.0 == b.0 && a.1.input.dim() == b.1.input.dim()
+        };
+        for (slot, c) in series_context(m.len(), g.positions.as_deref(), plan, &joined)
+            .into_iter()
+            .enumerate()
+        {
+            context[m[slot]] = c.sources.iter().map(|&s| m[s]).collect();
+        }
+    }
+    let inputs: Vec<Arc<ndarray::Array3<f32>>> =
+        samples.iter().map(|s| Arc::clone(&s.1.input)).collect();
+    for (s, c) in samples.iter_mut().zip(context) {
+        s.1.context = c.iter().map(|&i| Arc::clone(&inputs[i])).collect();
+    }
 }

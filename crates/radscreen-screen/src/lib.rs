@@ -24,6 +24,7 @@
 //! # Ok::<(), radscreen_screen::Error>(())
 //! ```
 
+mod context;
 pub mod dataset;
 mod error;
 mod html;
@@ -259,6 +260,9 @@ pub struct Screener {
     thresholds: Vec<[f64; 3]>,
     /// Images per inference batch (the options' or the device's default).
     batch: usize,
+    /// The input channel that holds the screened slice's first window (past its neighbours'
+    /// channels in a 2.5-D input): the heatmap overlay's background.
+    own_channel: usize,
 }
 
 impl Screener {
@@ -329,8 +333,11 @@ impl Screener {
         let batch = opts
             .batch_size
             .unwrap_or_else(|| default_batch(&device, cfg));
+        let own_channel = radscreen_imaging::preprocess::CHANNELS
+            * cfg.preprocess.context.as_ref().map_or(0, |c| c.slices);
         Ok(Screener {
             batch,
+            own_channel,
             pre: cfg.preprocess.clone(),
             model,
             device,

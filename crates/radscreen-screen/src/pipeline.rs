@@ -19,6 +19,7 @@ use radscreen_imaging::preprocess::{Transform, resize};
 use radscreen_model::Prediction;
 use rayon::prelude::*;
 
+use crate::context::SeriesDecode;
 use crate::error::{Error, Result};
 use crate::work::{self, FileWork};
 use crate::{FileResult, FrameMaps, PredictedLesion, Row, ScreenStats, Screener, Status};
@@ -39,6 +40,7 @@ struct Queued {
     input: Array3<f32>,
     transform: Transform,
     spacing: String,
+    context: String,
     group: usize,
 }
 
@@ -48,6 +50,7 @@ struct Scored {
     frame: u32,
     transform: Transform,
     spacing: String,
+    context: String,
     /// Findings at or above their thresholds (indices into the model's findings).
     flagged: Vec<usize>,
     /// The image as the model saw it, padding removed: kept only when a finding is flagged.
@@ -73,6 +76,22 @@ impl Screener {
         &self,
         root: &Path,
         files: &[String],
+        on_file: &mut dyn FnMut(FileResult) -> ControlFlow<()>,
+    ) -> Result<ScreenStats> {
+        self.screen_files_within(root, files, files, on_file)
+    }
+
+    /// As [`Screener::screen_files`], where a 2.5-D model may take a slice's neighbours from
+    /// `universe` (the whole folder: files of other shards, files a resumed run already
+    /// screened) as well as from `files`; only `files` are reported.
+    ///
+    /// # Errors
+    /// Only fatal errors (the backend failing); a file's problems are rows in its result.
+    pub fn screen_files_within(
+        &self,
+        root: &Path,
+        files: &[String],
+        universe: &[String],
         on_file: &mut dyn FnMut(FileResult) -> ControlFlow<()>,
     ) -> Result<ScreenStats> {
         let started = Instant::now();
@@ -101,8 +120,19 @@ impl Screener {
             .map_err(|e| Error::option("threads", e.to_string()))?;
         let outcome = std::thread::scope(|s| {
             s.spawn(|| {
-                pool.install(|| {
-                    files.par_iter().for_each_with(tx, |tx, rel| {
+                pool.install(|| match &self.pre.context {
+                    Some(plan) => {
+                        let series = SeriesDecode {
+                            plan,
+                            cx: &cx,
+                            queue: self.opts.queue,
+                            threads,
+                            stop: &stop,
+                            decode_ns: &decode_ns,
+                        };
+                        series.run(files, universe, tx);
+                    }
+                    None => files.par_iter().for_each_with(tx, |tx, rel| {
                         if stop.load(Ordering::Relaxed) {
                             return;
                         }
@@ -110,7 +140,7 @@ impl Screener {
                         let w = work::decode_file(rel, &cx);
                         decode_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                         let _ = tx.send(w);
-                    });
+                    }),
                 });
             });
             let feeder = s.spawn(move || self.feed(rx, fed_tx));
@@ -221,6 +251,7 @@ impl Screener {
                         input: f.input,
                         transform: f.transform,
                         spacing: f.spacing,
+                        context: f.context,
                         group: f.group,
                     }));
                     Some(Fed::File(id, p))
@@ -257,7 +288,7 @@ impl Screener {
                 let t = &q.transform;
                 let image = (!flagged.is_empty()).then(|| {
                     q.input
-                        .index_axis(Axis(0), 0)
+                        .index_axis(Axis(0), self.own_channel)
                         .slice(ndarray::s![
                             t.pad_top..t.pad_top + t.rows,
                             t.pad_left..t.pad_left + t.cols
@@ -269,6 +300,7 @@ impl Screener {
                     frame: q.frame,
                     transform: q.transform,
                     spacing: q.spacing,
+                    context: q.context,
                     flagged,
                     image,
                     pred,
@@ -364,6 +396,7 @@ impl Screener {
         let pred = &s.pred;
         let mut row = self.base_row(p, s.frame);
         row.spacing = s.spacing.clone();
+        row.context = s.context.clone();
         for (f, &prob) in pred.probabilities.iter().enumerate() {
             row.scores[f] = Some(prob);
             row.flags[f] = Some(s.flagged.contains(&f));

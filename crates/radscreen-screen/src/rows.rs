@@ -57,6 +57,11 @@ pub struct Row {
     /// `detector`, `uncalibrated`) or `assumed` (the file states none: the model's assumption
     /// for the modality was used). Empty for square-input models and rows not scored.
     pub spacing: String,
+    /// How complete a 2.5-D model's slice context was: `full`, `edge` (first or last slice of
+    /// a series), `gap` (a gap or a neighbour that could not be used) or `single` (no
+    /// neighbours: a series of one, a radiograph); missing neighbours repeat the nearest slice.
+    /// Empty for one-slice models and rows not scored.
+    pub context: String,
     /// Only with `--keep-phi`: patient ID and name.
     pub phi: Option<(String, String)>,
 }
@@ -80,6 +85,7 @@ impl Row {
             series_key: String::new(),
             instance_key: String::new(),
             spacing: String::new(),
+            context: String::new(),
             phi: None,
         }
     }
@@ -101,6 +107,7 @@ pub fn header(findings: &[String], keep_phi: bool) -> Vec<String> {
             "series_key",
             "instance_key",
             "spacing",
+            "context",
         ]
         .map(String::from),
     );
@@ -135,6 +142,7 @@ fn record(row: &Row, keep_phi: bool) -> Vec<String> {
     r.push(row.series_key.clone());
     r.push(row.instance_key.clone());
     r.push(row.spacing.clone());
+    r.push(row.context.clone());
     if keep_phi {
         let (id, name) = row.phi.clone().unwrap_or_default();
         r.push(id);
@@ -220,6 +228,7 @@ pub fn read_file(path: &Path, findings: &[String]) -> Result<Vec<Row>> {
     );
     // added after the first release: older files (a resumed run's) have no such column
     let c_spacing = col.get("spacing").copied();
+    let c_context = col.get("context").copied();
     let phi_cols = (
         col.get("patient_id").copied(),
         col.get("patient_name").copied(),
@@ -267,6 +276,7 @@ pub fn read_file(path: &Path, findings: &[String]) -> Result<Vec<Row>> {
             series_key: get(cse).to_string(),
             instance_key: get(ci).to_string(),
             spacing: c_spacing.map(|k| get(k).to_string()).unwrap_or_default(),
+            context: c_context.map(|k| get(k).to_string()).unwrap_or_default(),
             phi: match phi_cols {
                 (Some(a), Some(b)) => Some((get(a).to_string(), get(b).to_string())),
                 _ => None,

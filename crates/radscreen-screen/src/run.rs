@@ -106,8 +106,9 @@ pub fn screen_to_report(
     let walk_s = started.elapsed().as_secs_f64();
     let mine = |rel: &str| opts.shard.is_none_or(|(i, n)| in_shard(rel, i, n));
     let todo: Vec<String> = files
-        .into_iter()
-        .filter(|f| mine(f) && !done.contains(f))
+        .iter()
+        .filter(|f| mine(f) && !done.contains(*f))
+        .cloned()
         .collect();
     let mut progress = Progress {
         total: todo.len() as u64,
@@ -139,7 +140,8 @@ pub fn screen_to_report(
             }
             Ok(writer)
         });
-        let stats = screener.screen_files(root, &todo, &mut |res| {
+        // a 2.5-D model's slices take neighbours from the whole folder, shards and done files too
+        let stats = screener.screen_files_within(root, &todo, &files, &mut |res| {
             progress.done += 1;
             progress.errors += res.rows.iter().any(|r| r.status == Status::Error) as u64;
             progress.flagged += res.rows.iter().any(|r| r.flags.contains(&Some(true))) as u64;

@@ -89,6 +89,8 @@ pub struct FrameInput {
     pub spacing: String,
     /// The modality group its thresholds come from (`InputKind::group`).
     pub group: usize,
+    /// findings.csv's `context` (a 2.5-D model's; empty until the slice is stacked).
+    pub context: String,
 }
 
 /// What decoding made of one file.
@@ -250,6 +252,7 @@ pub fn decode_file(rel: &str, cx: &DecodeContext<'_>) -> FileWork {
                 frame,
                 spacing: spacing_note(&image, cx.pre, &p),
                 group: p.kind.group(),
+                context: String::new(),
                 input: p.input,
                 transform: p.transform,
             }),

@@ -78,7 +78,7 @@ pub(super) fn make_batch(
                 }
                 None => {
                     let lesions = s.lesions.clone().unwrap_or_default();
-                    let (input, lesions) = opts.augment.apply(&s.input, &lesions, &mut rng);
+                    let (input, lesions) = opts.augment.apply(&s.model_input(), &lesions, &mut rng);
                     let labels = s.labels.clone();
                     (
                         Patch {

@@ -41,7 +41,8 @@ pub(super) fn mine(
         .collect();
     let stride = model.config().net.stride();
     for chunk in chosen.chunks(16) {
-        let views: Vec<_> = chunk.iter().map(|&i| train[i].input.view()).collect();
+        let inputs: Vec<_> = chunk.iter().map(|&i| train[i].model_input()).collect();
+        let views: Vec<_> = inputs.iter().map(|a| a.view()).collect();
         for (&i, p) in chunk.iter().zip(model.predict_images(&views)?) {
             let s = &train[i];
             hard[i] = hard_negatives(&p.cam, stride, s.lesions.as_deref(), &s.labels, 0.5, 8);
@@ -57,7 +58,8 @@ pub(super) fn validate(model: &Model, val: &[TrainSample]) -> Result<(f64, Vec<V
     let mut loss = 0.0;
     let mut count = 0usize;
     for chunk in val.chunks(16) {
-        let views: Vec<_> = chunk.iter().map(|s| s.input.view()).collect();
+        let inputs: Vec<_> = chunk.iter().map(|s| s.model_input()).collect();
+        let views: Vec<_> = inputs.iter().map(|a| a.view()).collect();
         for (p, s) in model.predict_images(&views)?.into_iter().zip(chunk) {
             for (&q, &y) in p.probabilities.iter().zip(&s.labels) {
                 let q = (q as f64).clamp(1e-7, 1.0 - 1e-7);
