@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use radscreen_model::{Model, Precision, SelectedDevice, random_batch};
+use radscreen_model::{Model, Precision, SelectedDevice, random_input};
 use serde::Serialize;
 
 use radscreen_screen::{Error, Result};
@@ -90,13 +90,14 @@ pub(crate) fn time_inference(
         resized = model.clone().with_input_size(size)?;
         &resized
     };
+    let channels = model.config().net.in_channels;
     // warm-up outside the clock: kernel compilation and autotuning on GPUs
     for seed in 0..2 {
-        model.predict_owned(random_batch(batch, size, seed))?;
+        model.predict_owned(random_input(batch, channels, size, seed))?;
     }
     let (mut busy, mut iterations, mut seed) = (0.0f64, 0u64, 2u64);
     while busy < seconds || iterations < 3 {
-        let x = random_batch(batch, size, seed);
+        let x = random_input(batch, channels, size, seed);
         seed += 1;
         let t = Instant::now();
         model.predict_owned(x)?; // reads the results back: the device is synchronised

@@ -46,7 +46,7 @@ pub use device::{
     Backend, DeviceOptions, DevicePreference, DeviceReport, SelectedDevice, select_device,
 };
 pub use error::{Error, Result};
-pub use model::{FINDINGS, Model, ModelConfig, Prediction, random_batch};
+pub use model::{FINDINGS, Model, ModelConfig, Prediction, random_batch, random_input};
 pub use net::{Net, NetConfig, NetOutput};
 pub use precision::Precision;
 pub use radscreen_imaging::preprocess::{ContextPlan, Preprocess, SpacingPlan};

@@ -567,8 +567,13 @@ pub(crate) fn check_finite(batch: ArrayView4<f32>) -> Result<()> {
 /// `size`: benchmarks score a fresh one per iteration, since an identical repeated input can be
 /// served from a lazy or fused graph and time nothing.
 pub fn random_batch(n: usize, size: usize, seed: u64) -> ndarray::Array4<f32> {
+    random_input(n, 3, size, seed)
+}
+
+/// As [`random_batch`] with `channels` input channels (a 2.5-D model takes several slices').
+pub fn random_input(n: usize, channels: usize, size: usize, seed: u64) -> ndarray::Array4<f32> {
     let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    ndarray::Array4::from_shape_fn((n, 3, size, size), |_| {
+    ndarray::Array4::from_shape_fn((n, channels, size, size), |_| {
         s ^= s << 13;
         s ^= s >> 7;
         s ^= s << 17;

@@ -106,7 +106,10 @@ impl Screener {
         let stop = AtomicBool::new(false);
         let decode_ns = AtomicU64::new(0);
         let mut stats = ScreenStats::default();
-        let (tx, rx) = sync_channel::<FileWork>(self.opts.queue);
+        // the queue holds as many input pixels as `queue` one-slice files: a 2.5-D input is
+        // 2k + 1 slices deep
+        let depth = self.pre.context.as_ref().map_or(1, |c| c.depth());
+        let (tx, rx) = sync_channel::<FileWork>((self.opts.queue / depth).max(2));
         // Small: the follow-up keeps up with scoring; when the caller is slow (a slow disk
         // under the report), the feeder waits rather than piling up scored batches.
         let (fed_tx, fed_rx) = sync_channel::<Result<Fed>>(8);
@@ -125,7 +128,6 @@ impl Screener {
                         let series = SeriesDecode {
                             plan,
                             cx: &cx,
-                            queue: self.opts.queue,
                             threads,
                             stop: &stop,
                             decode_ns: &decode_ns,
