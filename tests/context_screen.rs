@@ -55,6 +55,15 @@ fn screen(s: &Screener, root: &Path, files: &[String], universe: &[String]) -> V
     rows
 }
 
+/// The files of sample-data's first CT series (five axial slices).
+fn first_ct_series(root: &Path) -> Vec<String> {
+    let (files, _) = walk(root, None).unwrap();
+    files
+        .into_iter()
+        .filter(|f| f.starts_with("p0001/s0001_ct/"))
+        .collect()
+}
+
 /// The slice's own prepared input (3 channels).
 fn own(root: &Path, rel: &str, pre: &Preprocess) -> Array3<f32> {
     let image = DicomImage::open_with(root.join(rel), &ReadOptions::default()).unwrap();
@@ -89,16 +98,12 @@ fn assert_scores(row: &Row, s: &Screener, input: &Array3<f32>) {
 #[test]
 fn each_slice_is_stacked_with_its_neighbours_along_the_normal() {
     let root = sample_data();
-    let (files, _) = walk(&root, None).unwrap();
-    let series: Vec<String> = files
-        .iter()
-        .filter(|f| f.starts_with("p0001/s0001_ct/"))
-        .cloned()
-        .collect();
+    let series = first_ct_series(&root);
     assert!(
         series.len() >= 3,
         "sample-data's first CT series has slices"
     );
+    let (files, _) = walk(&root, None).unwrap();
     let radiograph = files.iter().find(|f| f.contains("_dx/")).unwrap().clone();
     // given in reverse name order, with a radiograph among them: order comes from geometry
     let mut chosen: Vec<String> = series.iter().rev().cloned().collect();
@@ -149,12 +154,7 @@ fn each_slice_is_stacked_with_its_neighbours_along_the_normal() {
 #[test]
 fn neighbours_come_from_files_not_reported() {
     let root = sample_data();
-    let (files, _) = walk(&root, None).unwrap();
-    let series: Vec<String> = files
-        .iter()
-        .filter(|f| f.starts_with("p0001/s0001_ct/"))
-        .cloned()
-        .collect();
+    let series = first_ct_series(&root);
     let middle = by_z(&root, &series)[series.len() / 2].clone();
     let dir = context_model_dir("universe");
     let s = screener(&dir);
@@ -180,12 +180,7 @@ fn neighbours_come_from_files_not_reported() {
 #[test]
 fn a_missing_slice_is_a_gap() {
     let root = sample_data();
-    let (files, _) = walk(&root, None).unwrap();
-    let series: Vec<String> = files
-        .iter()
-        .filter(|f| f.starts_with("p0001/s0001_ct/"))
-        .cloned()
-        .collect();
+    let series = first_ct_series(&root);
     let ordered = by_z(&root, &series);
     assert!(
         ordered.len() >= 5,
