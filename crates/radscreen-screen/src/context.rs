@@ -105,8 +105,13 @@ pub(crate) fn slice_groups(items: &[(Option<&ImageMeta>, u32)]) -> Vec<SliceGrou
 }
 
 fn is_ct_or_mr(meta: &ImageMeta) -> bool {
+    stacks(meta.modality.as_deref())
+}
+
+/// Whether images of `modality` are slices a 2.5-D model stacks (CT and MR).
+fn stacks(modality: Option<&str>) -> bool {
     matches!(
-        InputKind::for_modality(meta.modality.as_deref()),
+        InputKind::for_modality(modality),
         InputKind::Ct | InputKind::Mr
     )
 }
@@ -197,11 +202,7 @@ fn widen_alone(w: &mut FileWork, plan: &ContextPlan) {
     let FileWork::Image { inputs, meta, .. } = w else {
         return;
     };
-    let volume = inputs.len() > 1
-        && matches!(
-            InputKind::for_modality(Some(meta.modality.as_str())),
-            InputKind::Ct | InputKind::Mr
-        );
+    let volume = inputs.len() > 1 && stacks(Some(meta.modality.as_str()));
     if !volume {
         for f in inputs.iter_mut() {
             f.input = alone(&f.input, plan);
