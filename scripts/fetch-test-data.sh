@@ -9,7 +9,7 @@
 #   pydicom/       pydicom wheel: pydicom/data/test_files/* (subfolders kept)
 #   pydicom-data/  pydicom-data wheel: data_store/data/*
 #   pydicom-src/   pydicom sdist: tests/ (pixels/pixels_reference.py etc.)
-#   venv/          pinned pydicom + numpy + pylibjpeg plugins
+#   venv/          pinned pydicom + numpy + pylibjpeg plugins + highdicom
 #   reference/     index.json + .npy arrays written by scripts/pydicom_reference.py
 #   .complete      written last; the Rust tests check for it
 #
@@ -38,6 +38,12 @@ VENV_PINS=(
   pylibjpeg-libjpeg==2.5.0
   pylibjpeg-openjpeg==2.6.0
   pylibjpeg-rle==2.2.0
+  # reading radscreen's DICOM SR and SEG back (tests/dicom_results.rs)
+  highdicom==0.28.2
+  pillow==13.0.0
+  pyjpegls==1.5.1
+  typing_extensions==4.16.0
+  packaging==26.4
 )
 
 die() { echo "fetch-test-data: error: $*" >&2; exit 1; }

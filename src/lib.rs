@@ -7,6 +7,8 @@
 //! - [`imaging`]: windows, normalisation, resampling, PNG/NPY (no burn);
 //! - [`eval`]: sensitivity, precision, intervals, ROC/PR, lesion matching (no burn);
 //! - [`synth`]: seeded synthetic studies with ground truth;
+//! - [`node`]: the DICOM node (`radscreen serve`): Storage SCP, spool, results sent back;
+//! - [`results`]: findings as DICOM SR (TID 1500) and SEG, for PACS and viewers (no burn);
 //! - [`model`]: the network, device choice, training, weight files;
 //! - [`screen`]: the screening pipeline, its report, preprocessing ([`prepare`]) and training
 //!   data ([`dataset`]).
@@ -28,6 +30,8 @@ pub use radscreen_dicom as dicom;
 pub use radscreen_eval as eval;
 pub use radscreen_imaging as imaging;
 pub use radscreen_model as model;
+pub use radscreen_node as node;
+pub use radscreen_results as results;
 pub use radscreen_screen as screen;
 pub use radscreen_synth as synth;
 

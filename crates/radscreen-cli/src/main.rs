@@ -6,6 +6,7 @@ mod eval;
 mod inspect;
 mod pixels;
 mod screen;
+mod serve;
 mod synth;
 mod train;
 
@@ -40,6 +41,8 @@ enum Command {
     Screen(screen::Args),
     /// Merge shard reports (screen --shard I/N) into one.
     Merge(screen::MergeArgs),
+    /// Run as a DICOM node: receive studies (C-STORE), screen them, send SR and SEG back.
+    Serve(serve::Args),
     /// Measure decode, preprocessing, inference, end-to-end and cold-start speed, and quality.
     Bench(bench::Args),
 }
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Train(a) => train::run(a),
         Command::Screen(a) => screen::run(a),
         Command::Merge(a) => screen::merge(a),
+        Command::Serve(a) => serve::run(a),
         Command::Bench(a) => bench::run(a),
     };
     match result {

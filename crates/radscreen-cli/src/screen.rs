@@ -39,9 +39,15 @@ pub struct Args {
     /// Screen shard I of N (0-based), chosen by a hash of each file's relative path.
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
-    /// Write patient ID and name into findings.csv (off: reports carry no PHI).
+    /// Write patient ID and name into findings.csv, and the patient and study identifiers into
+    /// the DICOM results of --dicom (off: reports and DICOM results carry no PHI, and a PACS
+    /// files the results by Study Instance UID alone).
     #[arg(long)]
     keep_phi: bool,
+    /// Also write one DICOM SR (TID 1500) and SEG per study under OUT/dicom/
+    /// (docs/dicom-output.md).
+    #[arg(long)]
+    dicom: bool,
     /// File holding the secret key for the study/series/instance pseudonyms and heatmap names
     /// (shards of one job must share it). Default: RADSCREEN_KEY if set, else your own key
     /// in ~/.config/radscreen/pseudonym.key, made on first use (mode 0600).
@@ -162,7 +168,8 @@ pub fn run(a: Args) -> CmdResult {
     };
     let report = ReportOptions::new(&a.out)
         .with_resume(a.resume)
-        .with_shard(shard);
+        .with_shard(shard)
+        .with_dicom(a.dicom);
     let outcome = match screen_to_report(&screener, &a.dir, &report, &mut on_progress) {
         Ok(o) => o,
         Err(e) if e.is_usage() => return usage(e),
@@ -188,6 +195,19 @@ pub fn run(a: Args) -> CmdResult {
             c.flagged,
             a.out.join("report.html").display()
         );
+    }
+    if let Some(d) = &outcome.dicom {
+        for e in &d.errors {
+            eprintln!("warning: DICOM results: {e}");
+        }
+        if !a.quiet {
+            eprintln!(
+                "DICOM results: {} files for {} studies in {}",
+                d.files.len(),
+                d.studies,
+                a.out.join(radscreen::screen::DICOM_DIR).display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

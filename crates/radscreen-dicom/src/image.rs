@@ -71,6 +71,18 @@ pub fn is_dicom(path: impl AsRef<Path>) -> bool {
 /// even for very large files).
 pub fn read_metadata(path: impl AsRef<Path>, options: &ReadOptions) -> Result<ImageMeta> {
     let path = path.as_ref();
+    let obj = read_header(path)?;
+    // The pixel data was not read, so "has pixel data" comes from whether parsing stopped at it.
+    let mut meta = ImageMeta::from_obj(path, &obj, options.keep_phi);
+    meta.has_pixel_data = None;
+    Ok(meta)
+}
+
+/// Parses a file's data set up to (not including) the pixel data, for callers who need
+/// attributes [`ImageMeta`] does not carry (the DICOM SR/SEG writers copy the study and
+/// patient modules from it). Accepts the same layouts as [`DicomImage::open`].
+pub fn read_header(path: impl AsRef<Path>) -> Result<FileObj> {
+    let path = path.as_ref();
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -86,11 +98,7 @@ pub fn read_metadata(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Im
         reason,
     })?;
     let src = std::io::Cursor::new(head).chain(file);
-    let obj = parse(path, src, layout, Some(tags::PIXEL_DATA))?;
-    // The pixel data was not read, so "has pixel data" comes from whether parsing stopped at it.
-    let mut meta = ImageMeta::from_obj(path, &obj, options.keep_phi);
-    meta.has_pixel_data = None;
-    Ok(meta)
+    parse(path, src, layout, Some(tags::PIXEL_DATA))
 }
 
 impl DicomImage {

@@ -16,6 +16,7 @@
 
 mod attrs;
 mod color;
+pub mod date;
 mod error;
 mod image;
 #[cfg(feature = "jpeg")]
@@ -36,9 +37,10 @@ mod syntax;
 
 pub use color::ybr_full_to_rgb;
 pub use error::{CodecError, Error, Result};
-pub use image::{DicomImage, is_dicom, read_metadata};
+pub use image::{DicomImage, is_dicom, read_header, read_metadata};
 pub use lut::{DisplayOptions, Lut, ModalityTransform, Voi, VoiFunction, window};
 pub use meta::{ImageMeta, Phi, parse_age_years};
+pub use open::FileObj;
 pub use options::{Limits, ReadOptions};
 pub use pixel::{PixelInfo, StoredFrame};
 pub use series::{Series, SeriesOrder, Volume, group_series, load_volume};

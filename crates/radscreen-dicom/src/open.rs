@@ -15,7 +15,8 @@ use dicom_transfer_syntax_registry::{TransferSyntaxRegistry, entries};
 use crate::attrs::str_of;
 use crate::{Error, Result, syntax};
 
-pub(crate) type FileObj = FileDicomObject<InMemDicomObject>;
+/// A parsed file: its meta group and data set.
+pub type FileObj = FileDicomObject<InMemDicomObject>;
 
 /// How a byte stream is laid out, read off its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

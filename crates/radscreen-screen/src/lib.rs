@@ -26,6 +26,7 @@
 
 mod context;
 pub mod dataset;
+mod dicom_out;
 mod error;
 mod html;
 mod key;
@@ -50,6 +51,7 @@ use radscreen_model::{DeviceOptions, DevicePreference, Model, SelectedDevice, se
 
 pub use crate::error::{Error, Result};
 pub use crate::key::{PseudonymKey, default_key_path};
+pub use dicom_out::{DICOM_DIR, DicomOutcome, write_dicom};
 pub use record::{Counts, ModelRecord, RunInfo, RunTimings, Timings};
 pub use report::{PARTIAL, ReportWriter, count, finish, overlay, read_report};
 pub use rows::{

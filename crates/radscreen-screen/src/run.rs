@@ -22,6 +22,8 @@ pub struct ReportOptions {
     pub resume: bool,
     /// Take shard `.0` of `.1` (0-based).
     pub shard: Option<(u32, u32)>,
+    /// Also write DICOM SR and SEG per study under `out/dicom/` when the run finishes.
+    pub dicom: bool,
 }
 
 impl ReportOptions {
@@ -35,6 +37,11 @@ impl ReportOptions {
     /// Continues an interrupted run in `out` (or starts afresh).
     pub fn with_resume(mut self, r: bool) -> Self {
         self.resume = r;
+        self
+    }
+    /// Also writes DICOM SR and SEG per study (see [`crate::write_dicom`]).
+    pub fn with_dicom(mut self, d: bool) -> Self {
+        self.dicom = d;
         self
     }
     /// Takes shard `.0` of `.1` (0-based), or every file with `None`.
@@ -85,6 +92,8 @@ pub struct RunOutcome {
     pub info: RunInfo,
     /// The screener's counters and timings.
     pub stats: crate::ScreenStats,
+    /// The DICOM results, when asked for and the run finished.
+    pub dicom: Option<crate::DicomOutcome>,
 }
 
 /// Screens `root` into a report folder.
@@ -199,10 +208,19 @@ pub fn screen_to_report(
     };
     if stats.stopped {
         // Leave .partial/ in place so that --resume can continue; write nothing final.
-        return Ok(RunOutcome { info, stats });
+        return Ok(RunOutcome {
+            info,
+            stats,
+            dicom: None,
+        });
     }
     report::finish(&dir, rows, lesions, &info)?;
-    Ok(RunOutcome { info, stats })
+    let dicom = if opts.dicom {
+        Some(crate::write_dicom(root, &dir, &info)?)
+    } else {
+        None
+    };
+    Ok(RunOutcome { info, stats, dicom })
 }
 
 /// Merges finished shard reports into one report folder: rows and lesions concatenated (each
