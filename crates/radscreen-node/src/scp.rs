@@ -216,7 +216,8 @@ fn uint(obj: &InMemDicomObject, tag: dicom_core::Tag) -> Option<u16> {
     obj.element(tag).ok()?.to_int::<u16>().ok()
 }
 
-fn text(obj: &InMemDicomObject, tag: dicom_core::Tag) -> String {
+/// A string attribute without its padding (empty when absent).
+pub(crate) fn text(obj: &InMemDicomObject, tag: dicom_core::Tag) -> String {
     obj.element(tag)
         .ok()
         .and_then(|e| e.to_str().ok())

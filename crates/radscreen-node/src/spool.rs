@@ -27,7 +27,7 @@ use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::scp::{Sink, status};
+use crate::scp::{Sink, status, text};
 
 /// A spool folder (see the module docs).
 #[derive(Debug)]
@@ -201,11 +201,7 @@ impl Spool {
                 format!("unreadable data set: {e}"),
             )
         })?;
-        let study = obj
-            .element(tags::STUDY_INSTANCE_UID)
-            .ok()
-            .and_then(|e| e.to_str().ok())
-            .map(|s| s.trim_end_matches(['\0', ' ']).to_string())
+        let study = Some(text(&obj, tags::STUDY_INSTANCE_UID))
             .filter(|s| !s.is_empty())
             .ok_or((
                 status::CANNOT_UNDERSTAND,

@@ -197,12 +197,8 @@ pub fn write_study(
     }
     let mut paths = Vec::new();
     for (name, obj) in objects {
-        let path = dir.join(name);
-        let tmp = dir.join(format!(
-            ".{}.tmp",
-            path.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        ));
+        let path = dir.join(&name);
+        let tmp = dir.join(format!(".{name}.tmp"));
         obj.write_to_file(&tmp).map_err(|e| Error::Encode {
             what: tmp.display().to_string(),
             reason: e.to_string(),

@@ -78,14 +78,9 @@ pub fn study_segs(
         .collect()
 }
 
-fn code_seq(d: &mut Ds, tag: Tag, c: &codes::Code) {
-    d.code(tag, c);
-}
-
 fn segment(k: usize, name: &str, producer: &Producer) -> Ds {
     let mut s = Ds::new();
-    code_seq(
-        &mut s,
+    s.code(
         tags::SEGMENTED_PROPERTY_CATEGORY_CODE_SEQUENCE,
         &sct("49755003", "Morphologically Abnormal Structure"),
     );
@@ -177,19 +172,22 @@ fn one_seg(
             .then(along_normal(&a.image.source).total_cmp(&along_normal(&b.image.source)))
             .then(a.image.frame.cmp(&b.image.frame))
     });
-    // Distinct source frames, in frame order: the second dimension's index.
-    let mut positions: Vec<(String, u32, f64)> = Vec::new();
+    // Distinct source frames, along the normal then in frame order: the second dimension's
+    // index, and the SEG's source image list.
+    let same = |a: &ImageResult, b: &ImageResult| {
+        a.source.sop_instance_uid == b.source.sop_instance_uid && a.frame == b.frame
+    };
+    let mut distinct: Vec<&ImageResult> = Vec::new();
     for f in &frames {
-        let key = (
-            f.image.source.sop_instance_uid.clone(),
-            f.image.frame,
-            along_normal(&f.image.source),
-        );
-        if !positions.iter().any(|p| p.0 == key.0 && p.1 == key.1) {
-            positions.push(key);
+        if !distinct.iter().any(|d| same(d, f.image)) {
+            distinct.push(f.image);
         }
     }
-    positions.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.1.cmp(&b.1)));
+    distinct.sort_by(|a, b| {
+        along_normal(&a.source)
+            .total_cmp(&along_normal(&b.source))
+            .then(a.frame.cmp(&b.frame))
+    });
 
     // Common Instance Reference and the source list: every image this SEG derives from.
     let mut sources: Vec<&SourceImage> = Vec::new();
@@ -208,17 +206,9 @@ fn one_seg(
         VR::UI,
         first.series_instance_uid.as_str(),
     );
-    let source_list: Vec<Ds> = frames
+    let source_list: Vec<Ds> = distinct
         .iter()
-        .map(|f| (f.image.source.sop_instance_uid.as_str(), f.image.frame, f))
-        .fold(Vec::<(&str, u32, &Frame<'_>)>::new(), |mut v, x| {
-            if !v.iter().any(|y| y.0 == x.0 && y.1 == x.1) {
-                v.push(x);
-            }
-            v
-        })
-        .into_iter()
-        .map(|(_, fr, f)| source_ref(&f.image.source, fr, false))
+        .map(|im| source_ref(&im.source, im.frame, false))
         .collect();
     d.s(tags::IMAGE_TYPE, VR::CS, "DERIVED\\PRIMARY")
         .seq(tags::REFERENCED_SERIES_SEQUENCE, vec![series])
@@ -323,11 +313,7 @@ fn one_seg(
     let mut bits = vec![0u8; (frames.len() * npix).div_ceil(8).next_multiple_of(2)];
     for (i, f) in frames.iter().enumerate() {
         let src = &f.image.source;
-        let pos = positions
-            .iter()
-            .position(|p| p.0 == src.sop_instance_uid && p.1 == f.image.frame)
-            .unwrap_or(0) as u32
-            + 1;
+        let pos = distinct.iter().position(|d| same(d, f.image)).unwrap_or(0) as u32 + 1;
         let mut deriv = Ds::new();
         deriv
             .seq(
