@@ -34,9 +34,14 @@ pub struct Args {
     /// Spool folder: what was received, screened and sent (kept across restarts).
     #[arg(long, default_value = "radscreen-spool")]
     spool: PathBuf,
-    /// Screen a study once nothing has arrived for it for this many seconds.
+    /// Screen a study once nothing has arrived for it, nor for any other study, for this many
+    /// seconds (a push is screened as one batch after it ends).
     #[arg(long, default_value_t = 5.0)]
     quiet_seconds: f64,
+    /// While other studies keep arriving, screen a quiet study at the latest once it has been
+    /// quiet this many seconds.
+    #[arg(long, default_value_t = 60.0)]
+    hold_seconds: f64,
     /// Largest object accepted, in MiB (larger ones are refused with status 0xA700).
     #[arg(long, default_value_t = 1024)]
     max_object_mib: u64,
@@ -71,6 +76,9 @@ pub fn run(a: Args) -> CmdResult {
     if !(a.quiet_seconds.is_finite() && a.quiet_seconds >= 0.0) {
         return usage("--quiet-seconds: a number of seconds ≥ 0");
     }
+    if !(a.hold_seconds.is_finite() && a.hold_seconds >= 0.0) {
+        return usage("--hold-seconds: a number of seconds ≥ 0");
+    }
     let device = match a.device.options() {
         Ok(d) => d,
         Err(e) => return usage(e),
@@ -101,6 +109,7 @@ pub fn run(a: Args) -> CmdResult {
     node.send_to = a.send_to.clone();
     node.spool = a.spool.clone();
     node.quiet = Duration::from_secs_f64(a.quiet_seconds);
+    node.hold = Duration::from_secs_f64(a.hold_seconds);
     let dev = screener.device().report();
     eprintln!(
         "radscreen serve: device {} ({}); model {}",
@@ -110,7 +119,14 @@ pub fn run(a: Args) -> CmdResult {
     );
     let stop = AtomicBool::new(false);
     radscreen::node::run(&node, &Pipeline(&screener), &stop, &|line| {
-        eprintln!("{line}")
+        // a daemon's log: each line stamped with the UTC time (HH:MM:SS.mmm)
+        let (_, t) = radscreen::dicom::date::now_utc();
+        eprintln!(
+            "{}:{}:{} {line}",
+            &t[..2],
+            &t[2..4],
+            t.get(4..10).unwrap_or(&t[4..])
+        )
     })?;
     Ok(ExitCode::SUCCESS)
 }

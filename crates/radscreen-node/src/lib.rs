@@ -33,14 +33,17 @@ pub struct NodeOptions {
     pub send_to: Option<String>,
     /// The spool folder.
     pub spool: PathBuf,
-    /// A study is screened once nothing arrived for it for this long.
+    /// A study is screened once nothing arrived for it for this long, and nothing for any
+    /// study either (so that a push is screened as one batch after it ends)...
     pub quiet: Duration,
+    /// ...or, while other studies keep arriving, once it has been quiet this long.
+    pub hold: Duration,
     /// Most associations served at once (more wait for a free one).
     pub max_associations: usize,
 }
 
 impl NodeOptions {
-    /// Defaults: 127.0.0.1:11112, AE RADSCREEN, spool `radscreen-spool`, quiet 5 s.
+    /// Defaults: 127.0.0.1:11112, AE RADSCREEN, spool `radscreen-spool`, quiet 5 s, hold 60 s.
     pub fn new() -> Self {
         NodeOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 11112)),
@@ -48,6 +51,7 @@ impl NodeOptions {
             send_to: None,
             spool: PathBuf::from("radscreen-spool"),
             quiet: Duration::from_secs(5),
+            hold: Duration::from_secs(60),
             max_associations: 16,
         }
     }
@@ -126,7 +130,7 @@ pub fn run(
             for done in spool.unsent() {
                 send(&spool, &done, options, log);
             }
-            match spool.take_quiet(options.quiet) {
+            match spool.take_quiet(options.quiet, options.hold) {
                 Ok(Some(batch)) => process(&spool, &batch, options, screener, log),
                 Ok(None) => std::thread::sleep(Duration::from_millis(200)),
                 Err(e) => {

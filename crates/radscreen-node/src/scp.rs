@@ -130,6 +130,8 @@ pub fn serve_connection(stream: TcpStream, config: &ScpConfig, sink: &dyn Sink) 
     let mut log = AssociationLog::default();
     let _ = stream.set_read_timeout(Some(config.timeout));
     let _ = stream.set_write_timeout(Some(config.timeout));
+    // each response is a small PDU the peer waits for: Nagle's algorithm would hold it back
+    let _ = stream.set_nodelay(true);
     let mut opts = ServerAssociationOptions::new()
         .ae_access_control(Access {
             ae: config.ae_title.clone(),

@@ -69,6 +69,9 @@ pub fn send_files(address: &str, calling_ae: &str, files: &[PathBuf]) -> Result<
     let mut assoc = opts
         .establish_with(address)
         .map_err(|e| Error::ul(format!("association with {address}"), e))?;
+    // a C-STORE is a command PDU then data PDUs, answered before the next object: with
+    // Nagle's algorithm the data waits for the peer's delayed ACK of the command
+    let _ = assoc.inner_stream().set_nodelay(true);
     for (i, f) in files.iter().enumerate() {
         if let Err(e) = send_one(&mut assoc, f, (i % 0xFFFF) as u16 + 1) {
             let _ = assoc.abort();

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use dicom_dictionary_std::tags;
 use dicom_encoding::TransferSyntaxIndex;
@@ -42,6 +42,8 @@ struct Inner {
     /// Instances already taken for screening: a second copy is acknowledged, not screened again.
     taken: HashSet<String>,
     next_tmp: u64,
+    /// When the last object was stored (any study): `None` since the spool was opened.
+    last_stored: Option<Instant>,
 }
 
 fn hash(uid: &str) -> String {
@@ -93,7 +95,11 @@ impl Spool {
         }
         Ok(Spool {
             root: root.to_path_buf(),
-            lock: Mutex::new(Inner { taken, next_tmp: 0 }),
+            lock: Mutex::new(Inner {
+                taken,
+                next_tmp: 0,
+                last_stored: None,
+            }),
         })
     }
 
@@ -107,23 +113,36 @@ impl Spool {
     }
 
     /// Moves every study in incoming/ that received nothing for `quiet` into a new batch in
-    /// work/, and returns the batch folder (`None` when no study is quiet).
+    /// work/, and returns the batch folder (`None` when nothing is taken).
+    ///
+    /// Quiet studies wait while objects are still arriving for any study, so that a push of
+    /// many studies is screened as one batch after it ends rather than in small batches that
+    /// compete with reception for the CPU (docs/benchmarks.md, "The DICOM node under load").
+    /// They wait at most `hold`: once a quiet study has received nothing for `hold`, every
+    /// quiet study is taken even while others are still arriving, so a steady stream of
+    /// studies is still screened.
     ///
     /// # Errors
     /// The spool cannot be read or renamed in.
-    pub fn take_quiet(&self, quiet: Duration) -> Result<Option<PathBuf>> {
+    pub fn take_quiet(&self, quiet: Duration, hold: Duration) -> Result<Option<PathBuf>> {
         let mut inner = self.inner();
         let now = SystemTime::now();
+        let node_quiet = inner.last_stored.is_none_or(|t| t.elapsed() >= quiet);
+        let mut longest = Duration::ZERO;
         let quiet_studies: Vec<PathBuf> = dirs(&self.root.join("incoming"))
             .into_iter()
             .filter(|d| {
                 // the folder's mtime moves with every object renamed into it
-                std::fs::metadata(d)
+                let age = std::fs::metadata(d)
                     .and_then(|m| m.modified())
-                    .is_ok_and(|t| now.duration_since(t).unwrap_or_default() >= quiet)
+                    .map(|t| now.duration_since(t).unwrap_or_default());
+                age.is_ok_and(|a| {
+                    longest = longest.max(a);
+                    a >= quiet
+                })
             })
             .collect();
-        if quiet_studies.is_empty() {
+        if quiet_studies.is_empty() || !(node_quiet || longest >= hold.max(quiet)) {
             return Ok(None);
         }
         let stamp = now
@@ -232,7 +251,8 @@ impl Spool {
             let f = f.into_inner().map_err(|e| disk(e.into_error()))?;
             f.sync_all().map_err(disk)?;
         }
-        let inner = self.inner();
+        let mut inner = self.inner();
+        inner.last_stored = Some(Instant::now());
         if inner.taken.contains(&instance) {
             // already screened (or being screened): acknowledged, not screened twice
             let _ = std::fs::remove_file(&tmp);
