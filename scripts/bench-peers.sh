@@ -67,7 +67,8 @@ for f in sorted(d.glob("radscreen-*.json")):
         if peer:
             ratios.setdefault((row["size"], row["batch"]), []).append(row["images_per_s"] / peer)
 print(f"radscreen / ONNX Runtime {ort['version']} ({ort['threads']} threads), paired rounds, "
-      f"device {rs['device']['backend']} ({rs['model']['inference']})")
+      f"device {rs['device']['backend']} ({rs['model']['inference']}"
+      f"{', ' + rs['model']['cpu_kernel'] + ' kernels' if rs['model'].get('cpu_kernel') else ''})")
 print(f"  {'size':>5}{'batch':>6}{'rounds':>7}{'median':>8}  range")
 for (size, batch), v in sorted(ratios.items()):
     print(f"  {size:>5}{batch:>6}{len(v):>7}{statistics.median(v):>8.2f}  {min(v):.2f}-{max(v):.2f}")

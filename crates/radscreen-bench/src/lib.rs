@@ -172,6 +172,9 @@ pub struct ModelInfo {
     pub id: String,
     /// Which code scored images: "radscreen-native-cpu" or "burn".
     pub inference: String,
+    /// The native CPU path's kernels on this machine ("avx512", "avx2", "portable"); `None`
+    /// when burn scored.
+    pub cpu_kernel: Option<String>,
     /// SHA-256 of the weight file, in hex.
     pub sha256: String,
     /// Size of the weight file, in bytes.
@@ -418,6 +421,8 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<BenchReport
         model: ModelInfo {
             id: model.config().id.clone(),
             inference: model.inference_path().to_string(),
+            cpu_kernel: (model.inference_path() == "radscreen-native-cpu")
+                .then(|| radscreen_model::native_cpu_kernel().to_string()),
             sha256: model.sha256().to_string(),
             weight_bytes: model.weight_bytes(),
             parameters: model.num_params(),

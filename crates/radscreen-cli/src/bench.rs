@@ -237,8 +237,13 @@ fn table(r: &BenchReport) -> String {
     );
     let _ = writeln!(
         s,
-        "\nInference ({}, {}; fresh input per batch)",
-        d.backend, r.model.inference
+        "\nInference ({}, {}{}; fresh input per batch)",
+        d.backend,
+        r.model.inference,
+        r.model
+            .cpu_kernel
+            .as_deref()
+            .map_or(String::new(), |k| format!(" with {k} kernels"))
     );
     let _ = writeln!(
         s,

@@ -24,9 +24,7 @@ mod error;
 mod folded;
 mod io;
 pub mod model;
-// The native CPU path's kernels write disjoint column ranges of one output from several threads
-// through a raw pointer; the module states each unsafe block's contract.
-#[allow(unsafe_code)]
+// The native CPU path; its SIMD kernels (native/kernels.rs) are its only unsafe code.
 mod native;
 pub mod net;
 mod patches;
@@ -53,3 +51,10 @@ pub use radscreen_imaging::preprocess::{ContextPlan, Preprocess, SpacingPlan};
 pub use train::{
     EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,
 };
+
+/// The instruction set of the native CPU path's convolution kernels on this machine:
+/// `"avx512"`, `"avx2"` or `"portable"`, chosen at run time from the CPU's features and capped
+/// by the environment variable `RADSCREEN_CPU_KERNEL` (to run a slower path on a fast CPU).
+pub fn native_cpu_kernel() -> &'static str {
+    native::cpu_kernel()
+}

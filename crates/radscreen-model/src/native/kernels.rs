@@ -1,0 +1,621 @@
+//! Direct convolution kernels for the native CPU path: the path's only `unsafe` code.
+//!
+//! Activations are kept in a blocked layout (NCHWc): `[image][channel block][y][x][16]`, the 16
+//! channels of a block side by side (one AVX-512 register, two AVX2 ones), with a zero border
+//! around each plane so that the kernels read padding instead of testing bounds. A kernel
+//! computes a tile of output pixels × output channel blocks in registers: for each input channel
+//! it broadcasts the input value of each pixel and multiplies it with the 16 weights of each
+//! output block (a fused multiply-add per register). Bias (with the folded BatchNorm), the
+//! residual add and ReLU are applied while the tile is written back. One source for the tile
+//! (`kernel_body!`), instantiated per instruction set (AVX-512, AVX2 + FMA, portable) and
+//! selected at run time by CPU feature detection, so one binary runs everywhere.
+//!
+//! Contracts (checked by [`conv`] before any kernel runs, relied on by every `unsafe` block):
+//! - the input, residual and output buffers hold exactly `n` images of their [`Act`] geometry;
+//! - the convolution's padding is at most the input's border, so every read of a tile lies
+//!   inside its image (rows `oy*s + border - pad + ky` ≤ `h + 2*border - 1`, likewise columns);
+//! - the packed weights hold `cbo * cbi * k * k * 16 * 16` floats and the bias `cbo * 16`;
+//! - a row task writes only output row `oy` of its own image, in every channel block: tasks
+//!   running on several threads never write the same element, and nothing reads the output
+//!   until every task has finished;
+//! - an instruction set's kernels run only where the CPU has it ([`Isa::available`]).
+
+use rayon::prelude::*;
+
+/// Channels per block: the floats of one AVX-512 register.
+pub(crate) const LANES: usize = 16;
+
+/// The instruction set the kernels use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// AVX-512F: one register per channel block, tiles of 2 blocks × 8 pixels.
+    Avx512,
+    /// AVX2 and FMA: two registers per block, tiles of 1 block × 6 pixels.
+    Avx2,
+    /// Plain Rust that the compiler vectorises as it can (any CPU).
+    Portable,
+}
+
+impl Isa {
+    /// Every instruction set, fastest first.
+    pub(crate) const ALL: [Isa; 3] = [Isa::Avx512, Isa::Avx2, Isa::Portable];
+
+    /// Whether this CPU runs the instruction set's kernels.
+    pub(crate) fn available(self) -> bool {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => {
+                std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+            }
+            Isa::Portable => true,
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+
+    /// The name `RADSCREEN_CPU_KERNEL` takes and reports give.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Isa::Avx512 => "avx512",
+            Isa::Avx2 => "avx2",
+            Isa::Portable => "portable",
+        }
+    }
+
+    /// The fastest instruction set the CPU has, no faster than `RADSCREEN_CPU_KERNEL` asks
+    /// (`avx512`, `avx2` or `portable`: how the slower paths are tested on a fast machine).
+    /// Read once per process.
+    pub(crate) fn current() -> Isa {
+        static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+        *ISA.get_or_init(|| {
+            let asked = std::env::var("RADSCREEN_CPU_KERNEL").ok();
+            let cap = Isa::ALL
+                .iter()
+                .position(|i| asked.as_deref() == Some(i.name()))
+                .unwrap_or(0);
+            Isa::ALL[cap..]
+                .iter()
+                .copied()
+                .find(|i| i.available())
+                .unwrap_or(Isa::Portable)
+        })
+    }
+}
+
+/// A batch of activations in the blocked layout `[n][c.div_ceil(16)][h + 2b][w + 2b][16]`
+/// with a zero border `b` around every plane; channels past `c` in the last block are zero.
+#[derive(Debug, Clone)]
+pub(crate) struct Act {
+    pub(crate) data: Vec<f32>,
+    pub(crate) n: usize,
+    pub(crate) c: usize,
+    pub(crate) h: usize,
+    pub(crate) w: usize,
+    pub(crate) border: usize,
+}
+
+impl Act {
+    /// All zeros (borders included).
+    #[cfg(test)]
+    pub(crate) fn zeros(n: usize, c: usize, h: usize, w: usize, border: usize) -> Act {
+        let mut a = Act {
+            data: Vec::new(),
+            n,
+            c,
+            h,
+            w,
+            border,
+        };
+        a.data = vec![0.0; n * a.image()];
+        a
+    }
+
+    /// An activation in a reused buffer: the borders are zeroed, the inside keeps whatever
+    /// the buffer held (a kernel writing this activation overwrites every inside element, so
+    /// the steady state neither allocates nor clears whole buffers).
+    pub(crate) fn reusing(
+        mut data: Vec<f32>,
+        (n, c, h, w): (usize, usize, usize, usize),
+        border: usize,
+    ) -> Act {
+        data.clear();
+        let mut a = Act {
+            data,
+            n,
+            c,
+            h,
+            w,
+            border,
+        };
+        a.data.resize(n * a.image(), 0.0);
+        if border > 0 {
+            let (row, b, wide) = (a.row(), border * LANES, (w + border) * LANES);
+            let plane = a.plane();
+            for plane in a.data.chunks_mut(plane) {
+                let (top, rest) = plane.split_at_mut(border * row);
+                top.fill(0.0);
+                let (inside, bottom) = rest.split_at_mut(h * row);
+                bottom.fill(0.0);
+                for r in inside.chunks_mut(row) {
+                    r[..b].fill(0.0);
+                    r[wide..].fill(0.0);
+                }
+            }
+        }
+        a
+    }
+
+    pub(crate) fn blocks(&self) -> usize {
+        self.c.div_ceil(LANES)
+    }
+    fn row(&self) -> usize {
+        (self.w + 2 * self.border) * LANES
+    }
+    fn plane(&self) -> usize {
+        (self.h + 2 * self.border) * self.row()
+    }
+    fn image(&self) -> usize {
+        self.blocks() * self.plane()
+    }
+
+    /// Where channel `c` of pixel (y, x) of image `i` is (x, y inside the image).
+    pub(crate) fn index(&self, i: usize, c: usize, y: usize, x: usize) -> usize {
+        i * self.image()
+            + (c / LANES) * self.plane()
+            + (y + self.border) * self.row()
+            + (x + self.border) * LANES
+            + c % LANES
+    }
+
+    fn holds(&self) -> bool {
+        self.data.len() == self.n * self.image()
+    }
+}
+
+/// A convolution's weights and bias packed for the kernels:
+/// `[out block][in block][ky][kx][in channel of the block][16 out channels]`, zero past
+/// `cin`/`cout`.
+#[derive(Debug, Clone)]
+pub(crate) struct Packed {
+    pub(crate) cin: usize,
+    pub(crate) cout: usize,
+    pub(crate) k: usize,
+    pub(crate) s: usize,
+    pub(crate) p: usize,
+    w: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Packed {
+    /// Packs `weight` (`[cout][cin][k][k]`, row-major) and `bias` (`cout`); `None` when
+    /// their lengths disagree with the shape or the stride is zero.
+    pub(crate) fn new(
+        (cin, cout, k, s, p): (usize, usize, usize, usize, usize),
+        weight: &[f32],
+        bias: &[f32],
+    ) -> Option<Packed> {
+        if weight.len() != cout * cin * k * k || bias.len() != cout || s == 0 || k == 0 {
+            return None;
+        }
+        let (cbi, cbo) = (cin.div_ceil(LANES), cout.div_ceil(LANES));
+        let mut w = vec![0.0; cbo * cbi * k * k * LANES * LANES];
+        for o in 0..cout {
+            for c in 0..cin {
+                for ky in 0..k {
+                    for kx in 0..k {
+                        let at =
+                            ((((o / LANES) * cbi + c / LANES) * k + ky) * k + kx) * LANES * LANES
+                                + (c % LANES) * LANES
+                                + o % LANES;
+                        w[at] = weight[((o * cin + c) * k + ky) * k + kx];
+                    }
+                }
+            }
+        }
+        let mut b = vec![0.0; cbo * LANES];
+        b[..cout].copy_from_slice(bias);
+        Some(Packed {
+            cin,
+            cout,
+            k,
+            s,
+            p,
+            w,
+            bias: b,
+        })
+    }
+
+    /// The output's side lengths for an `h × w` input (`None` when the kernel does not fit).
+    pub(crate) fn out_dims(&self, h: usize, w: usize) -> Option<(usize, usize)> {
+        let (hp, wp) = (h + 2 * self.p, w + 2 * self.p);
+        (hp >= self.k && wp >= self.k)
+            .then(|| ((hp - self.k) / self.s + 1, (wp - self.k) / self.s + 1))
+    }
+}
+
+/// Everything a row task needs; pointers into buffers that outlive the tasks.
+struct Geom {
+    w: *const f32,
+    bias: *const f32,
+    x: *const f32,
+    out: *mut f32,
+    res: *const f32,
+    cin: usize,
+    cbi: usize,
+    cbo: usize,
+    k: usize,
+    s: usize,
+    /// input border − padding: where the first tap of output (0, 0) reads
+    shift: usize,
+    in_row: usize,
+    in_plane: usize,
+    in_image: usize,
+    out_row: usize,
+    out_plane: usize,
+    out_image: usize,
+    out_border: usize,
+    res_row: usize,
+    res_plane: usize,
+    res_image: usize,
+    res_border: usize,
+    wo: usize,
+    /// floats between one output block's weights and the next one's
+    w_block: usize,
+    relu: bool,
+}
+
+// SAFETY: the tasks only read through `w`, `bias`, `x` and `res`, and write through `out`
+// elements no other task writes (the module's contracts); every buffer outlives `conv`'s tasks.
+unsafe impl Sync for Geom {}
+unsafe impl Send for Geom {}
+
+/// `relu?(conv(x) + bias + residual?)` on `isa`'s kernels, into a new activation with a zero
+/// border of `out_border` in `buffer` (reused: see [`Act::reusing`]); output rows of all
+/// images are spread over rayon's threads.
+///
+/// # Errors
+/// A message when the input, residual, weights and geometry disagree (nothing is computed).
+pub(crate) fn conv(
+    isa: Isa,
+    p: &Packed,
+    x: &Act,
+    residual: Option<&Act>,
+    relu: bool,
+    (out_border, buffer): (usize, Vec<f32>),
+) -> Result<Act, String> {
+    let Some((ho, wo)) = p.out_dims(x.h, x.w) else {
+        return Err(format!(
+            "a {0}×{0} kernel with padding {1} on a {2}×{3} plane",
+            p.k, p.p, x.h, x.w
+        ));
+    };
+    let (cbi, cbo) = (p.cin.div_ceil(LANES), p.cout.div_ceil(LANES));
+    if x.c != p.cin || !x.holds() || p.p > x.border {
+        return Err(format!(
+            "input of {} channels (border {}, {} floats) for a convolution of {} channels, padding {}",
+            x.c,
+            x.border,
+            x.data.len(),
+            p.cin,
+            p.p
+        ));
+    }
+    if p.w.len() != cbo * cbi * p.k * p.k * LANES * LANES || p.bias.len() != cbo * LANES {
+        return Err("packed weights of the wrong size".into());
+    }
+    if let Some(r) = residual
+        && ((r.n, r.c, r.h, r.w) != (x.n, p.cout, ho, wo) || !r.holds())
+    {
+        return Err(format!(
+            "a residual of {:?} added to an output of {:?}",
+            (r.n, r.c, r.h, r.w),
+            (x.n, p.cout, ho, wo)
+        ));
+    }
+    let isa = if isa.available() { isa } else { Isa::Portable };
+    let mut out = Act::reusing(buffer, (x.n, p.cout, ho, wo), out_border);
+    let g = Geom {
+        w: p.w.as_ptr(),
+        bias: p.bias.as_ptr(),
+        x: x.data.as_ptr(),
+        out: out.data.as_mut_ptr(),
+        res: residual.map_or(std::ptr::null(), |r| r.data.as_ptr()),
+        cin: p.cin,
+        cbi,
+        cbo,
+        k: p.k,
+        s: p.s,
+        shift: x.border - p.p,
+        in_row: x.row(),
+        in_plane: x.plane(),
+        in_image: x.image(),
+        out_row: out.row(),
+        out_plane: out.plane(),
+        out_image: out.image(),
+        out_border,
+        res_row: residual.map_or(0, Act::row),
+        res_plane: residual.map_or(0, Act::plane),
+        res_image: residual.map_or(0, Act::image),
+        res_border: residual.map_or(0, |r| r.border),
+        wo,
+        w_block: cbi * p.k * p.k * LANES * LANES,
+        relu,
+    };
+    (0..x.n * ho).into_par_iter().for_each(|t| {
+        let (i, oy) = (t / ho, t % ho);
+        // SAFETY: the buffers were checked against their geometry above, the padding is
+        // within the input's border, `isa` is available, and task (i, oy) writes only row oy
+        // of image i (the module's contracts).
+        unsafe {
+            match isa {
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx512 => avx512::row(&g, i, oy),
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx2 => avx2::row(&g, i, oy),
+                _ => portable::row(&g, i, oy),
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// The tile and row functions, written once over the vector operations of the module it is
+/// expanded in (`zero`, `load`, `store`, `splat`, `fma`, `add`, `relu`) and its attributes.
+macro_rules! kernel_body {
+    ($(#[$attr:meta])*; $ob:literal, $wt:literal) => {
+        /// Output row `oy` of image `i`, every output block.
+        ///
+        /// # Safety
+        /// The module's contracts (the buffers behind `g` checked by `conv`; the CPU has
+        /// this module's instruction set).
+        $(#[$attr])*
+        pub(super) unsafe fn row(g: &Geom, i: usize, oy: usize) {
+            // SAFETY: offsets within image i's buffers (the module's contracts).
+            unsafe {
+                let x = g
+                    .x
+                    .add(i * g.in_image + (oy * g.s + g.shift) * g.in_row + g.shift * LANES);
+                let out = g
+                    .out
+                    .add(i * g.out_image + (oy + g.out_border) * g.out_row + g.out_border * LANES);
+                let res = if g.res.is_null() {
+                    std::ptr::null()
+                } else {
+                    g.res
+                        .add(i * g.res_image + (oy + g.res_border) * g.res_row + g.res_border * LANES)
+                };
+                let mut ob = 0;
+                while ob < g.cbo {
+                    let wide = g.cbo - ob >= $ob; // ob < cbo here
+                    let mut ox = 0;
+                    while ox + $wt <= g.wo {
+                        if wide {
+                            tile::<$ob, $wt>(g, x, out, res, ob, ox);
+                        } else {
+                            tile::<1, $wt>(g, x, out, res, ob, ox);
+                        }
+                        ox += $wt;
+                    }
+                    while ox < g.wo {
+                        if wide {
+                            tile::<$ob, 1>(g, x, out, res, ob, ox);
+                        } else {
+                            tile::<1, 1>(g, x, out, res, ob, ox);
+                        }
+                        ox += 1;
+                    }
+                    ob += if wide { $ob } else { 1 };
+                }
+            }
+        }
+
+        /// `OB` output blocks × `WT` pixels from column `ox0`, accumulated in registers.
+        ///
+        /// # Safety
+        /// As [`row`]; `x`, `out` and `res` point at the row's first pixel.
+        $(#[$attr])*
+        #[inline]
+        unsafe fn tile<const OB: usize, const WT: usize>(
+            g: &Geom,
+            x: *const f32,
+            out: *mut f32,
+            res: *const f32,
+            ob: usize,
+            ox0: usize,
+        ) {
+            // SAFETY: every offset stays inside the row's image (the module's contracts).
+            unsafe {
+                let mut acc = [[zero(); WT]; OB];
+                for (o, a) in acc.iter_mut().enumerate() {
+                    let b = load(g.bias.add((ob + o) * LANES));
+                    for v in a.iter_mut() {
+                        *v = b;
+                    }
+                }
+                let (k, s) = (g.k, g.s);
+                for ib in 0..g.cbi {
+                    let cn = (g.cin - ib * LANES).min(LANES);
+                    for ky in 0..k {
+                        let xr = x.add(ib * g.in_plane + ky * g.in_row);
+                        for kx in 0..k {
+                            let xp = xr.add((ox0 * s + kx) * LANES);
+                            let wp = g
+                                .w
+                                .add((((ob * g.cbi + ib) * k + ky) * k + kx) * LANES * LANES);
+                            for ic in 0..cn {
+                                let mut wv = [zero(); OB];
+                                for (o, w) in wv.iter_mut().enumerate() {
+                                    *w = load(wp.add(o * g.w_block + ic * LANES));
+                                }
+                                for j in 0..WT {
+                                    let xv = splat(*xp.add(j * s * LANES + ic));
+                                    for o in 0..OB {
+                                        acc[o][j] = fma(xv, wv[o], acc[o][j]);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                for (o, a) in acc.iter().enumerate() {
+                    for (j, &v) in a.iter().enumerate() {
+                        let mut v = v;
+                        if !res.is_null() {
+                            v = add(v, load(res.add((ob + o) * g.res_plane + (ox0 + j) * LANES)));
+                        }
+                        if g.relu {
+                            v = relu(v);
+                        }
+                        store(out.add((ob + o) * g.out_plane + (ox0 + j) * LANES), v);
+                    }
+                }
+            }
+        }
+    };
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::{Geom, LANES};
+    use std::arch::x86_64::*;
+
+    type V = __m512;
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn zero() -> V {
+        _mm512_setzero_ps()
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn load(p: *const f32) -> V {
+        // SAFETY: the caller's pointer holds 16 floats
+        unsafe { _mm512_loadu_ps(p) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn store(p: *mut f32, v: V) {
+        // SAFETY: the caller's pointer holds 16 floats
+        unsafe { _mm512_storeu_ps(p, v) }
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn splat(x: f32) -> V {
+        _mm512_set1_ps(x)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn fma(a: V, b: V, c: V) -> V {
+        _mm512_fmadd_ps(a, b, c)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn add(a: V, b: V) -> V {
+        _mm512_add_ps(a, b)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn relu(a: V) -> V {
+        _mm512_max_ps(a, _mm512_setzero_ps())
+    }
+
+    kernel_body!(#[target_feature(enable = "avx512f")]; 2, 8);
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{Geom, LANES};
+    use std::arch::x86_64::*;
+
+    type V = [__m256; 2];
+
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn zero() -> V {
+        [_mm256_setzero_ps(); 2]
+    }
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn load(p: *const f32) -> V {
+        // SAFETY: the caller's pointer holds 16 floats
+        unsafe { [_mm256_loadu_ps(p), _mm256_loadu_ps(p.add(8))] }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn store(p: *mut f32, v: V) {
+        // SAFETY: the caller's pointer holds 16 floats
+        unsafe {
+            _mm256_storeu_ps(p, v[0]);
+            _mm256_storeu_ps(p.add(8), v[1]);
+        }
+    }
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn splat(x: f32) -> V {
+        [_mm256_set1_ps(x); 2]
+    }
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn fma(a: V, b: V, c: V) -> V {
+        [
+            _mm256_fmadd_ps(a[0], b[0], c[0]),
+            _mm256_fmadd_ps(a[1], b[1], c[1]),
+        ]
+    }
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn add(a: V, b: V) -> V {
+        [_mm256_add_ps(a[0], b[0]), _mm256_add_ps(a[1], b[1])]
+    }
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn relu(a: V) -> V {
+        let z = _mm256_setzero_ps();
+        [_mm256_max_ps(a[0], z), _mm256_max_ps(a[1], z)]
+    }
+
+    kernel_body!(#[target_feature(enable = "avx2,fma")]; 1, 6);
+}
+
+mod portable {
+    use super::{Geom, LANES};
+
+    type V = [f32; LANES];
+
+    #[inline]
+    fn zero() -> V {
+        [0.0; LANES]
+    }
+    #[inline]
+    unsafe fn load(p: *const f32) -> V {
+        // SAFETY: the caller's pointer holds 16 floats
+        unsafe { p.cast::<V>().read_unaligned() }
+    }
+    #[inline]
+    unsafe fn store(p: *mut f32, v: V) {
+        // SAFETY: the caller's pointer holds 16 floats
+        unsafe { p.cast::<V>().write_unaligned(v) }
+    }
+    #[inline]
+    fn splat(x: f32) -> V {
+        [x; LANES]
+    }
+    #[inline]
+    fn fma(a: V, b: V, c: V) -> V {
+        // a plain multiply and add: `mul_add` without hardware FMA is a slow library call
+        std::array::from_fn(|l| a[l] * b[l] + c[l])
+    }
+    #[inline]
+    fn add(a: V, b: V) -> V {
+        std::array::from_fn(|l| a[l] + b[l])
+    }
+    #[inline]
+    fn relu(a: V) -> V {
+        a.map(|v| v.max(0.0))
+    }
+
+    kernel_body!(; 1, 4);
+}

@@ -1,0 +1,529 @@
+//! Inference on the CPU without burn's tensor machinery: the same network with each BatchNorm
+//! folded into the convolution before it, every convolution a direct convolution on a blocked
+//! channel layout (`kernels.rs`: AVX-512, AVX2 or portable kernels chosen at run time) with the
+//! bias, the residual add and ReLU applied as each tile is written, output rows of all images
+//! of a batch spread over the threads.
+//!
+//! Why: burn-flex runs this small network about 10× slower than ONNX Runtime on the same CPU
+//! (docs/benchmarks.md) — per-operation allocation, layout conversion and the unfused
+//! BatchNorm/ReLU passes cost more than the convolutions themselves at these sizes; an earlier
+//! im2col + SGEMM version of this path reached about half of ONNX Runtime, whose MLAS runs
+//! direct convolutions on the same kind of layout. burn stays the reference: tests/parity.rs
+//! checks this path against flex on the shipped weights.
+
+use burn::module::Param;
+use burn::nn::BatchNorm;
+use burn::nn::conv::Conv2d;
+use burn::prelude::*;
+use ndarray::{Array2, ArrayView4, Axis};
+
+use crate::error::{Error, Result};
+use crate::io::read_f32;
+use crate::net::Net;
+
+// The kernels are the path's only unsafe code; the module states their contracts.
+#[allow(unsafe_code)]
+mod kernels;
+
+use kernels::{Act, Isa, LANES, Packed};
+use rayon::prelude::*;
+
+/// The instruction set the native CPU path's kernels use on this machine (`avx512`, `avx2`
+/// or `portable`; `RADSCREEN_CPU_KERNEL` caps it).
+pub(crate) fn cpu_kernel() -> &'static str {
+    Isa::current().name()
+}
+
+/// A convolution with its BatchNorm folded in: `y = W · x + b`.
+#[derive(Debug, Clone)]
+pub(crate) struct Conv {
+    pub(crate) cin: usize,
+    pub(crate) kernel: usize,
+    pub(crate) stride: usize,
+    pub(crate) pad: usize,
+    /// `[cout, cin * kernel * kernel]`
+    pub(crate) weight: Array2<f32>,
+    pub(crate) bias: Vec<f32>,
+    /// The same weights in the kernels' layout.
+    packed: Packed,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    pub(crate) a: Conv,
+    pub(crate) b: Conv,
+    pub(crate) skip: Option<Conv>,
+}
+
+/// The network ready for CPU inference.
+#[derive(Debug, Clone)]
+pub(crate) struct NativeNet {
+    pub(crate) stem: Conv,
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) head: Conv,
+    buffers: Buffers,
+}
+
+/// Input pixels run through the network together: images smaller than this are grouped.
+const GROUP_PIXELS: usize = 128 * 128;
+
+/// Activation buffers kept between calls, so that scoring batch after batch allocates nothing.
+#[derive(Debug, Default)]
+struct Buffers(std::sync::Mutex<Vec<Vec<f32>>>);
+
+impl Clone for Buffers {
+    fn clone(&self) -> Self {
+        Buffers::default()
+    }
+}
+
+impl Buffers {
+    /// The most buffers kept: the activations alive at once in one forward pass (input, the
+    /// block's input, its first convolution, its skip) and a spare.
+    const KEPT: usize = 6;
+
+    fn take(&self) -> Vec<f32> {
+        let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // the largest one: a buffer that must grow is copied, one that is large enough is not
+        let at = (0..v.len()).max_by_key(|&i| v[i].capacity());
+        at.map(|i| v.swap_remove(i)).unwrap_or_default()
+    }
+
+    fn give(&self, a: Act) {
+        let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if v.len() < Self::KEPT {
+            v.push(a.data);
+        }
+    }
+}
+
+/// Activation-map logits per image (`[findings, h' * w']`) and the maps' (h', w').
+pub(crate) type Maps = (Vec<Array2<f32>>, (usize, usize));
+
+fn tensor1(p: &Param<Tensor<1>>) -> Result<Vec<f32>> {
+    read_f32(p.val())
+}
+
+fn conv_of(conv: &Conv2d, bn: Option<&BatchNorm>) -> Result<Conv> {
+    let w = conv.weight.val();
+    let [cout, cin, kh, kw] = w.dims();
+    if kh != kw || conv.groups != 1 || conv.dilation != [1, 1] || conv.stride[0] != conv.stride[1] {
+        return Err(Error::InvalidInput(
+            "native CPU path: unsupported convolution".into(),
+        ));
+    }
+    let k = cin * kh * kw;
+    let mut weight = Array2::from_shape_vec((cout, k), read_f32(w)?)
+        .map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let mut bias = match &conv.bias {
+        Some(b) => tensor1(b)?,
+        None => vec![0.0; cout],
+    };
+    if let Some(bn) = bn {
+        let gamma = tensor1(&bn.gamma)?;
+        let beta = tensor1(&bn.beta)?;
+        let mean = read_f32(bn.running_mean.value())?;
+        let var = read_f32(bn.running_var.value())?;
+        for o in 0..cout {
+            // BatchNorm(y) = (y - mean) / sqrt(var + eps) * gamma + beta, folded into W and b
+            let scale = gamma[o] / (var[o] + bn.epsilon as f32).sqrt();
+            weight.row_mut(o).mapv_inplace(|v| v * scale);
+            bias[o] = (bias[o] - mean[o]) * scale + beta[o];
+        }
+    }
+    let pad = match conv.padding {
+        burn::nn::PaddingConfig2d::Explicit(t, l, b, r) if t == l && l == b && b == r => t,
+        burn::nn::PaddingConfig2d::Valid => 0,
+        _ => {
+            return Err(Error::InvalidInput(
+                "native CPU path: unsupported padding".into(),
+            ));
+        }
+    };
+    Conv::new(cin, kh, conv.stride[0], pad, weight, bias)
+}
+
+impl Conv {
+    fn new(
+        cin: usize,
+        kernel: usize,
+        stride: usize,
+        pad: usize,
+        weight: Array2<f32>,
+        bias: Vec<f32>,
+    ) -> Result<Conv> {
+        let w = weight.as_standard_layout();
+        let packed = w
+            .as_slice()
+            .and_then(|w| Packed::new((cin, bias.len(), kernel, stride, pad), w, &bias))
+            .filter(|_| pad <= 1) // the activations carry a border of one pixel
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "native CPU path: unsupported convolution ({cin} channels, kernel {kernel}, \
+                     stride {stride}, padding {pad}, weights {:?})",
+                    weight.dim()
+                ))
+            })?;
+        Ok(Conv {
+            cin,
+            kernel,
+            stride,
+            pad,
+            weight,
+            bias,
+            packed,
+        })
+    }
+
+    /// `relu?(self(x) + residual?)` with a border of `border` around the output, written in
+    /// `buffer`.
+    fn apply(
+        &self,
+        isa: Isa,
+        x: &Act,
+        residual: Option<&Act>,
+        relu: bool,
+        (border, buffer): (usize, Vec<f32>),
+    ) -> Result<Act> {
+        kernels::conv(isa, &self.packed, x, residual, relu, (border, buffer))
+            .map_err(|e| Error::Internal(format!("native convolution: {e}")))
+    }
+}
+
+impl NativeNet {
+    /// Copies (and folds) the weights of a trained network.
+    pub(crate) fn from_net(net: &Net) -> Result<Self> {
+        let (stem, blocks, head) = net.parts();
+        let cb = |c: &crate::net::ConvBn| {
+            let (conv, bn) = c.parts();
+            conv_of(conv, Some(bn))
+        };
+        Ok(NativeNet {
+            stem: cb(stem)?,
+            blocks: blocks
+                .iter()
+                .map(|b| {
+                    let (a, bb, skip) = b.parts();
+                    Ok(Block {
+                        a: cb(a)?,
+                        b: cb(bb)?,
+                        skip: skip.map(cb).transpose()?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            head: conv_of(head, None)?,
+            buffers: Buffers::default(),
+        })
+    }
+
+    /// Activation-map logits per image (`[findings, h' * w']`) and the map's side.
+    pub(crate) fn forward(&self, batch: ArrayView4<f32>) -> Result<Maps> {
+        let n = batch.dim().0;
+        // A few images at a time through the whole network, their rows on all threads: the
+        // activations of a 32-image batch, layer by layer, would not stay in cache (measured:
+        // 350 images/s at batch 32 against 448 at batch 1 on 128² inputs).
+        let per = (GROUP_PIXELS / (batch.dim().2 * batch.dim().3).max(1)).clamp(1, n.max(1));
+        let mut maps = Vec::with_capacity(n);
+        let mut side = (0, 0);
+        for i in (0..n).step_by(per) {
+            let part = batch.slice_axis(Axis(0), ndarray::Slice::from(i..(i + per).min(n)));
+            let (m, s) = self.forward_on(Isa::current(), part)?;
+            maps.extend(m);
+            side = s;
+        }
+        Ok((maps, side))
+    }
+
+    fn forward_on(&self, isa: Isa, batch: ArrayView4<f32>) -> Result<Maps> {
+        let (n, c, h, w) = batch.dim();
+        let buf = || (1, self.buffers.take());
+        let mut input = Act::reusing(self.buffers.take(), (n, c, h, w), 1);
+        // the geometry of one image, for indexing inside that image's part of the buffer
+        let one = Act {
+            data: Vec::new(),
+            n: 1,
+            ..input
+        };
+        let per_image = (input.data.len() / n.max(1)).max(1);
+        input
+            .data
+            .par_chunks_mut(per_image)
+            .enumerate()
+            .for_each(|(i, dst)| {
+                let image = batch.index_axis(Axis(0), i);
+                for (ch, plane) in image.outer_iter().enumerate() {
+                    for (y, line) in plane.outer_iter().enumerate() {
+                        let at = one.index(0, ch, y, 0);
+                        for (d, &v) in dst[at..].iter_mut().step_by(LANES).zip(line.iter()) {
+                            *d = v;
+                        }
+                    }
+                }
+            });
+        let mut x = self.stem.apply(isa, &input, None, true, buf())?;
+        self.buffers.give(input);
+        for b in &self.blocks {
+            let y = b.a.apply(isa, &x, None, true, buf())?;
+            let skip = match &b.skip {
+                Some(s) => Some(s.apply(isa, &x, None, false, (0, self.buffers.take()))?),
+                None => None,
+            };
+            // the block's output: relu(b(y) + skip), added and clamped as b writes it
+            let out =
+                b.b.apply(isa, &y, Some(skip.as_ref().unwrap_or(&x)), true, buf())?;
+            self.buffers.give(y);
+            if let Some(s) = skip {
+                self.buffers.give(s);
+            }
+            self.buffers.give(std::mem::replace(&mut x, out));
+        }
+        let out = self
+            .head
+            .apply(isa, &x, None, false, (0, self.buffers.take()))?;
+        self.buffers.give(x);
+        let maps = (0..n)
+            .map(|i| {
+                Array2::from_shape_fn((out.c, out.h * out.w), |(f, p)| {
+                    out.data[out.index(i, f, p / out.w, p % out.w)]
+                })
+            })
+            .collect();
+        let side = (out.h, out.w);
+        self.buffers.give(out);
+        Ok((maps, side))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::module::conv2d;
+    use burn::tensor::ops::ConvOptions;
+    use burn::tensor::{Device, Tensor, TensorData};
+    use proptest::prelude::*;
+
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut r = crate::rng::Rng::new(seed, 0xC0, 0);
+        (0..n).map(|_| r.range(-1.0, 1.0)).collect()
+    }
+
+    fn conv(cin: usize, cout: usize, kernel: usize, stride: usize, pad: usize, seed: u64) -> Conv {
+        let kk = cin * kernel * kernel;
+        let weight = Array2::from_shape_vec((cout, kk), values(cout * kk, seed)).unwrap();
+        Conv::new(cin, kernel, stride, pad, weight, values(cout, seed ^ 1)).unwrap()
+    }
+
+    /// `[n, c, h, w]` values into an activation with the given border.
+    fn act(x: &[f32], (n, c, h, w): (usize, usize, usize, usize), border: usize) -> Act {
+        let mut a = Act::zeros(n, c, h, w, border);
+        for (i, &v) in x.iter().enumerate() {
+            let (q, xx) = (i / w, i % w);
+            let (q, y) = (q / h, q % h);
+            let at = a.index(q / c, q % c, y, xx);
+            a.data[at] = v;
+        }
+        a
+    }
+
+    /// An activation back to `[n, c, h, w]` values.
+    fn plain(a: &Act) -> Vec<f32> {
+        let mut v = Vec::with_capacity(a.n * a.c * a.h * a.w);
+        for i in 0..a.n {
+            for c in 0..a.c {
+                for y in 0..a.h {
+                    for x in 0..a.w {
+                        v.push(a.data[a.index(i, c, y, x)]);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// Every (image, channel, y, x) of an activation's inside.
+    fn inside(
+        n: usize,
+        c: usize,
+        h: usize,
+        w: usize,
+    ) -> impl Iterator<Item = (usize, usize, usize, usize)> {
+        (0..n * c * h * w).map(move |q| (q / (c * h * w), q / (h * w) % c, q / w % h, q % w))
+    }
+
+    /// burn-flex's conv2d (+ residual, ± ReLU): the reference.
+    fn burn_conv(
+        c: &Conv,
+        x: Vec<f32>,
+        dims: [usize; 4],
+        residual: Option<Vec<f32>>,
+        relu: bool,
+    ) -> (Vec<f32>, [usize; 4]) {
+        let device = Device::flex();
+        let cout = c.bias.len();
+        let weight: Vec<f32> = c.weight.iter().copied().collect();
+        let mut y = conv2d(
+            Tensor::<4>::from_data(TensorData::new(x, dims), &device),
+            Tensor::<4>::from_data(
+                TensorData::new(weight, [cout, c.cin, c.kernel, c.kernel]),
+                &device,
+            ),
+            Some(Tensor::<1>::from_data(
+                TensorData::new(c.bias.clone(), [cout]),
+                &device,
+            )),
+            ConvOptions::new([c.stride, c.stride], [c.pad, c.pad], [1, 1], 1),
+        );
+        if let Some(r) = residual {
+            y = y.clone() + Tensor::<4>::from_data(TensorData::new(r, y.dims()), &device);
+        }
+        let y = if relu {
+            burn::tensor::activation::relu(y)
+        } else {
+            y
+        };
+        let d = y.dims();
+        (read_f32(y).unwrap(), d)
+    }
+
+    fn available() -> Vec<Isa> {
+        Isa::ALL.into_iter().filter(|i| i.available()).collect()
+    }
+
+    fn close(got: &[f32], want: &[f32]) -> std::result::Result<(), String> {
+        if got.len() != want.len() {
+            return Err(format!("{} values against {}", got.len(), want.len()));
+        }
+        for (i, (a, b)) in got.iter().zip(want).enumerate() {
+            if (a - b).abs() > 1e-4 * (1.0 + b.abs()) {
+                return Err(format!("element {i}: {a} vs {b}"));
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// One folded convolution (+ bias, + residual, ± ReLU) on every instruction set this
+        /// CPU has against burn-flex's conv2d on random shapes: channels across several
+        /// blocks, 1×1 and 3×3 kernels, strides 1–3, padding 0–1, planes of 1–40 pixels a side
+        /// (tails of every tile width), borders wider than the padding, batches of 1–3, output
+        /// buffers reused with stale contents.
+        #[test]
+        fn convolution_matches_burn(
+            n in 1usize..4,
+            cin in 1usize..40,
+            cout in 1usize..40,
+            kernel in prop::sample::select(vec![1usize, 3]),
+            stride in 1usize..4,
+            pad in 0usize..2,
+            extra_border in 0usize..2,
+            h in 1usize..40,
+            w in 1usize..40,
+            relu in any::<bool>(),
+            with_residual in any::<bool>(),
+            stale_len in 0usize..200_000,
+            seed in any::<u64>(),
+        ) {
+            prop_assume!(h + 2 * pad >= kernel && w + 2 * pad >= kernel);
+            let c = conv(cin, cout, kernel, stride, pad, seed);
+            let x = values(n * cin * h * w, seed ^ 2);
+            let (ho, wo) = c.packed.out_dims(h, w).unwrap();
+            let residual = with_residual.then(|| values(n * cout * ho * wo, seed ^ 3));
+            let (want, d) = burn_conv(&c, x.clone(), [n, cin, h, w], residual.clone(), relu);
+            prop_assert_eq!(d, [n, cout, ho, wo]);
+            let input = act(&x, (n, cin, h, w), pad + extra_border);
+            let res = residual.map(|r| act(&r, (n, cout, ho, wo), extra_border));
+            // a reused buffer full of NaN: every output element must be written or zeroed
+            let stale = vec![f32::NAN; stale_len];
+            for isa in available() {
+                let got = c.apply(isa, &input, res.as_ref(), relu, (extra_border, stale.clone())).unwrap();
+                prop_assert_eq!((got.n, got.c, got.h, got.w), (n, cout, ho, wo));
+                let r = close(&plain(&got), &want);
+                prop_assert!(r.is_ok(), "{}: {}", isa.name(), r.unwrap_err());
+                // borders and the lanes past cout are zero: the next layer reads them
+                let mut outside = got.data.clone();
+                for (i, c, y, x) in inside(n, cout, ho, wo) {
+                    outside[got.index(i, c, y, x)] = 0.0;
+                }
+                prop_assert!(outside.iter().all(|&v| v == 0.0), "{}: a border is not zero", isa.name());
+            }
+        }
+    }
+
+    /// The v3 input's shapes (a 512-pixel tile, and the wide late layers) on every instruction
+    /// set, against flex.
+    #[test]
+    fn v3_tile_shapes_match_burn() {
+        for (cin, cout, k, s, h) in [(3, 16, 3, 1, 512), (48, 64, 3, 2, 64), (64, 64, 3, 1, 64)] {
+            let c = conv(cin, cout, k, s, 1, 7);
+            let x = values(cin * h * h, 8);
+            let (want, _) = burn_conv(&c, x.clone(), [1, cin, h, h], None, true);
+            let input = act(&x, (1, cin, h, h), 1);
+            for isa in available() {
+                let got = c.apply(isa, &input, None, true, (1, Vec::new())).unwrap();
+                if let Err(e) = close(&plain(&got), &want) {
+                    panic!("{} on {cin}→{cout} at {h}²: {e}", isa.name());
+                }
+            }
+        }
+    }
+
+    /// Inputs that do not match the layer are an error, not a map of zeros.
+    #[test]
+    fn mismatched_input_is_an_error_not_zeros() {
+        let c = conv(3, 4, 3, 1, 1, 5);
+        let e = c
+            .apply(
+                Isa::Portable,
+                &Act::zeros(1, 2, 4, 4, 1),
+                None,
+                false,
+                (1, Vec::new()),
+            )
+            .expect_err("an error");
+        assert!(matches!(e, Error::Internal(_)), "{e}");
+        // padding wider than the input's border
+        assert!(
+            c.apply(
+                Isa::Portable,
+                &Act::zeros(1, 3, 4, 4, 0),
+                None,
+                false,
+                (1, Vec::new())
+            )
+            .is_err()
+        );
+        // a kernel larger than the padded plane
+        let big = conv(3, 4, 3, 1, 0, 5);
+        assert!(
+            big.apply(
+                Isa::Portable,
+                &Act::zeros(1, 3, 1, 1, 1),
+                None,
+                false,
+                (1, Vec::new())
+            )
+            .is_err()
+        );
+        // a residual of another shape
+        let r = Act::zeros(1, 4, 3, 3, 0);
+        assert!(
+            c.apply(
+                Isa::Portable,
+                &Act::zeros(1, 3, 4, 4, 1),
+                Some(&r),
+                true,
+                (1, Vec::new())
+            )
+            .is_err()
+        );
+    }
+
+    /// A convolution the activations cannot pad is refused at load, not computed wrong.
+    #[test]
+    fn padding_over_the_border_is_refused_at_load() {
+        let w = Array2::zeros((2, 3 * 25));
+        assert!(Conv::new(3, 5, 1, 2, w, vec![0.0; 2]).is_err());
+    }
+}
