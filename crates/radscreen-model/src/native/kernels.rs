@@ -28,9 +28,9 @@ pub(crate) const LANES: usize = 16;
 /// The instruction set the kernels use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Isa {
-    /// AVX-512F: one register per channel block, tiles of 2 blocks × 8 pixels.
+    /// AVX-512F: one register per channel block, tiles of up to 4 blocks × 6 pixels.
     Avx512,
-    /// AVX2 and FMA: two registers per block, tiles of 1 block × 6 pixels.
+    /// AVX2 and FMA: two registers per block, tiles of up to 2 blocks × 3 pixels.
     Avx2,
     /// Plain Rust that the compiler vectorises as it can (any CPU).
     Portable,
@@ -121,7 +121,6 @@ impl Act {
         (n, c, h, w): (usize, usize, usize, usize),
         border: usize,
     ) -> Act {
-        data.clear();
         let mut a = Act {
             data,
             n,
@@ -130,6 +129,7 @@ impl Act {
             w,
             border,
         };
+        // resize keeps what the buffer held (only a grown part is zeroed): no whole-buffer pass
         a.data.resize(n * a.image(), 0.0);
         if border > 0 {
             let (row, b, wide) = (a.row(), border * LANES, (w + border) * LANES);
@@ -364,8 +364,10 @@ pub(crate) fn conv(
 
 /// The tile and row functions, written once over the vector operations of the module it is
 /// expanded in (`zero`, `load`, `store`, `splat`, `fma`, `add`, `relu`) and its attributes.
+/// The table gives the tile shapes, `output blocks => pixels`, widest first and ending with 1
+/// block: as many accumulators as the registers hold next to the weights and a broadcast.
 macro_rules! kernel_body {
-    ($(#[$attr:meta])*; $ob:literal, $wt:literal) => {
+    ($(#[$attr:meta])*; $($ob:literal => $wt:literal),+) => {
         /// Output row `oy` of image `i`, every output block.
         ///
         /// # Safety
@@ -387,27 +389,27 @@ macro_rules! kernel_body {
                     g.res
                         .add(i * g.res_image + (oy + g.res_border) * g.res_row + g.res_border * LANES)
                 };
+                // output blocks in groups as wide as the table allows, each group's pixels
+                // in tiles of that group's width (and single pixels at the end of the row)
                 let mut ob = 0;
                 while ob < g.cbo {
-                    let wide = g.cbo - ob >= $ob; // ob < cbo here
-                    let mut ox = 0;
-                    while ox + $wt <= g.wo {
-                        if wide {
-                            tile::<$ob, $wt>(g, x, out, res, ob, ox);
-                        } else {
-                            tile::<1, $wt>(g, x, out, res, ob, ox);
+                    let left = g.cbo - ob;
+                    $(
+                        if left >= $ob {
+                            let mut ox = 0;
+                            while ox + $wt <= g.wo {
+                                tile::<$ob, $wt>(g, x, out, res, ob, ox);
+                                ox += $wt;
+                            }
+                            while ox < g.wo {
+                                tile::<$ob, 1>(g, x, out, res, ob, ox);
+                                ox += 1;
+                            }
+                            ob += $ob;
+                            continue;
                         }
-                        ox += $wt;
-                    }
-                    while ox < g.wo {
-                        if wide {
-                            tile::<$ob, 1>(g, x, out, res, ob, ox);
-                        } else {
-                            tile::<1, 1>(g, x, out, res, ob, ox);
-                        }
-                        ox += 1;
-                    }
-                    ob += if wide { $ob } else { 1 };
+                    )+
+                    break; // unreachable: the table ends with one block
                 }
             }
         }
@@ -522,7 +524,7 @@ mod avx512 {
         _mm512_max_ps(a, _mm512_setzero_ps())
     }
 
-    kernel_body!(#[target_feature(enable = "avx512f")]; 2, 8);
+    kernel_body!(#[target_feature(enable = "avx512f")]; 2 => 8, 1 => 8);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -577,7 +579,7 @@ mod avx2 {
         [_mm256_max_ps(a[0], z), _mm256_max_ps(a[1], z)]
     }
 
-    kernel_body!(#[target_feature(enable = "avx2,fma")]; 1, 6);
+    kernel_body!(#[target_feature(enable = "avx2,fma")]; 2 => 3, 1 => 6);
 }
 
 mod portable {
@@ -617,5 +619,5 @@ mod portable {
         a.map(|v| v.max(0.0))
     }
 
-    kernel_body!(; 1, 4);
+    kernel_body!(; 1 => 4);
 }
