@@ -117,7 +117,7 @@ impl Act {
     /// the buffer held (a kernel writing this activation overwrites every inside element, so
     /// the steady state neither allocates nor clears whole buffers).
     pub(crate) fn reusing(
-        mut data: Vec<f32>,
+        data: Vec<f32>,
         (n, c, h, w): (usize, usize, usize, usize),
         border: usize,
     ) -> Act {
