@@ -12,7 +12,6 @@ pub mod spool;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -105,7 +104,7 @@ pub fn run(
     stop: &AtomicBool,
     log: &Logger,
 ) -> Result<()> {
-    let spool = Arc::new(Spool::open(&options.spool)?);
+    let spool = Spool::open(&options.spool)?;
     let listener =
         TcpListener::bind(options.listen).map_err(|e| Error::io(options.listen.to_string(), e))?;
     listener
@@ -119,7 +118,8 @@ pub fn run(
         options.scp.ae_title,
         options.spool.display()
     ));
-    let active = Arc::new(AtomicUsize::new(0));
+    // scoped threads borrow the spool and the counter: no reference counting needed
+    let active = AtomicUsize::new(0);
     std::thread::scope(|s| -> Result<()> {
         s.spawn(|| accept_loop(&listener, options, &spool, &active, stop, log));
         for batch in spool.unfinished() {
@@ -152,8 +152,8 @@ fn name(p: &std::path::Path) -> String {
 fn accept_loop(
     listener: &TcpListener,
     options: &NodeOptions,
-    spool: &Arc<Spool>,
-    active: &Arc<AtomicUsize>,
+    spool: &Spool,
+    active: &AtomicUsize,
     stop: &AtomicBool,
     log: &Logger,
 ) {
@@ -166,9 +166,8 @@ fn accept_loop(
                     }
                     let _ = stream.set_nonblocking(false);
                     active.fetch_add(1, Ordering::AcqRel);
-                    let (spool, active) = (Arc::clone(spool), Arc::clone(active));
                     s.spawn(move || {
-                        let l = serve_connection(stream, &options.scp, spool.as_ref());
+                        let l = serve_connection(stream, &options.scp, spool);
                         active.fetch_sub(1, Ordering::AcqRel);
                         let refused = if l.refused.is_empty() {
                             String::new()

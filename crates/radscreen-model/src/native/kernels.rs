@@ -269,8 +269,8 @@ struct Geom {
 
 // SAFETY: the tasks only read through `w`, `bias`, `x` and `res`, and write through `out`
 // elements no other task writes (the module's contracts); every buffer outlives `conv`'s tasks.
+// The tasks share `&Geom`, so only Sync is needed.
 unsafe impl Sync for Geom {}
-unsafe impl Send for Geom {}
 
 /// `relu?(conv(x) + bias + residual?)` on `isa`'s kernels, into a new activation with a zero
 /// border of `out_border` in `buffer` (reused: see [`Act::reusing`]); output rows of all
