@@ -12,7 +12,7 @@
 //!   `tests/sklearn_reference.rs`; the Python script that made the expected values is
 //!   `tests/sklearn_reference.py`).
 //! * [`operating_point`]: thresholds for a target sensitivity or precision, Youden- and
-//!   F1-optimal.
+//!   F1-optimal, and F1-optimal above a specificity floor (how `radscreen train` chooses).
 //! * [`wilson`], [`bootstrap`] (seeded, stratified percentile), [`delong`] and
 //!   [`delong_paired`]; [`special`] has `erfc` and the normal distribution.
 //! * [`match_lesions`], [`evaluate_lesions`], [`Froc`]: lesion-level sensitivity, FP per image,

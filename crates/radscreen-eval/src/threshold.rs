@@ -9,7 +9,10 @@
 //! * [`OperatingRule::TargetPrecision`]: among thresholds whose precision is ≥ the target, the
 //!   one with the **highest sensitivity**; ties go to the higher threshold;
 //! * [`OperatingRule::Youden`]: maximal Youden's J = sensitivity + specificity − 1;
-//! * [`OperatingRule::F1`]: maximal F1.
+//! * [`OperatingRule::F1`]: maximal F1;
+//! * [`OperatingRule::F1WithSpecificity`]: maximal F1 among thresholds whose specificity is
+//!   ≥ the floor (F1 alone flags every case when the scores barely separate the classes and
+//!   positives are common: a screener that flags a whole modality tells its user nothing).
 //!
 //! For the two maxima, ties go to the higher threshold (fewer flags). A rule whose metric is
 //! undefined at every candidate (e.g. sensitivity without positives), or whose target no
@@ -33,6 +36,8 @@ pub enum OperatingRule {
     Youden,
     /// Maximal F1.
     F1,
+    /// Maximal F1 among thresholds with specificity ≥ the floor (0..=1).
+    F1WithSpecificity(f64),
 }
 
 /// A chosen threshold with the counts and metrics at `score >= threshold`.
@@ -71,6 +76,10 @@ pub(crate) fn choose(c: &ThresholdCounts, rule: OperatingRule) -> Option<usize> 
         ),
         OperatingRule::Youden => argmax(0..k, |i| conf(i).youden_j()),
         OperatingRule::F1 => argmax(0..k, |i| conf(i).f1()),
+        OperatingRule::F1WithSpecificity(t) => argmax(
+            (0..k).filter(|&i| conf(i).specificity().is_some_and(|s| s >= t)),
+            |i| conf(i).f1(),
+        ),
     }
 }
 
@@ -90,7 +99,9 @@ fn argmax(idx: impl Iterator<Item = usize>, value: impl Fn(usize) -> Option<f64>
 
 fn validate(rule: OperatingRule) -> Result<()> {
     match rule {
-        OperatingRule::TargetSensitivity(t) | OperatingRule::TargetPrecision(t)
+        OperatingRule::TargetSensitivity(t)
+        | OperatingRule::TargetPrecision(t)
+        | OperatingRule::F1WithSpecificity(t)
             if !(0.0..=1.0).contains(&t) =>
         {
             Err(Error::option(
@@ -200,5 +211,26 @@ mod tests {
         assert_eq!(p(OperatingRule::TargetPrecision(1.0)), Some(0.8));
         assert_eq!(p(OperatingRule::Youden), Some(0.8));
         assert!(operating_point(&y, &s, OperatingRule::TargetPrecision(1.5), 1.0).is_err());
+        assert!(operating_point(&y, &s, OperatingRule::F1WithSpecificity(-0.1), 1.0).is_err());
+    }
+
+    #[test]
+    fn a_specificity_floor_stops_f1_from_flagging_everything() {
+        // barely separated scores with common positives: F1 alone flags every case
+        let y = [
+            true, false, true, false, true, true, false, true, false, true,
+        ];
+        let s = [0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.45];
+        let p = |r| operating_point(&y, &s, r, 1.0).unwrap().unwrap();
+        let f1 = p(OperatingRule::F1);
+        assert_eq!(f1.threshold, 0.45);
+        assert_eq!(f1.metrics.specificity, Some(0.0));
+        // with a floor of 0.75 at most one of the four negatives may be flagged
+        let floor = p(OperatingRule::F1WithSpecificity(0.75));
+        assert_eq!(floor.threshold, 0.8);
+        assert_eq!(floor.metrics.specificity, Some(0.75));
+        assert!(floor.metrics.f1 < f1.metrics.f1);
+        // a floor of 0 is plain F1
+        assert_eq!(p(OperatingRule::F1WithSpecificity(0.0)).threshold, 0.45);
     }
 }

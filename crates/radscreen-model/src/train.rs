@@ -30,7 +30,9 @@ mod score;
 use batch::{balanced_order, make_batch};
 use checkpoint::{State, load_checkpoint, save_checkpoint};
 use radscreen_imaging::preprocess::{InputKind, Preprocess};
-use score::{choose_threshold, epoch_log, mine, scoring_model, validate, write_log_csv};
+use score::{
+    SPECIFICITY_FLOOR, choose_threshold, epoch_log, mine, scoring_model, validate, write_log_csv,
+};
 
 /// Training hyper-parameters, validated before training starts.
 #[derive(Debug, Clone)]
@@ -417,7 +419,7 @@ pub fn train(
         "learning_rate": opts.learning_rate,
         "train_images": train.len(),
         "val_images": val.len(),
-        "threshold_rule": "F1-optimal on the validation split (a spacing model: also per modality group with at least 10 positive and 10 negative validation images)",
+        "threshold_rule": format!("F1-optimal on the validation split among thresholds with specificity >= {SPECIFICITY_FLOOR} (a spacing model: also per modality group with at least 10 positive and 10 negative validation images)"),
         "log": state.log,
     });
     *model.config_mut() = config;

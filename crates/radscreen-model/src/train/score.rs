@@ -116,9 +116,15 @@ pub(super) fn epoch_log(
     log
 }
 
-/// The F1-optimal threshold on the validation split (0.5 where it is undefined).
+/// Specificity a chosen threshold keeps on the validation split: plain F1 flags every image
+/// of a group whose scores barely separate (issue 20: no output may flag a whole modality).
+pub(super) const SPECIFICITY_FLOOR: f64 = 0.9;
+
+/// The F1-optimal threshold on the validation split among those with specificity at least
+/// [`SPECIFICITY_FLOOR`] (0.5 where it is undefined).
 pub(super) fn choose_threshold(labels: &[bool], scores: &[f64]) -> f64 {
-    radscreen_eval::operating_point(labels, scores, radscreen_eval::OperatingRule::F1, 1.0)
+    let rule = radscreen_eval::OperatingRule::F1WithSpecificity(SPECIFICITY_FLOOR);
+    radscreen_eval::operating_point(labels, scores, rule, 1.0)
         .ok()
         .flatten()
         .map(|p| p.threshold.clamp(0.0, 1.0))
