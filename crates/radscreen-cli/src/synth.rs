@@ -62,6 +62,10 @@ pub struct Args {
     /// With --backgrounds: only backgrounds of these splits (train, val, test), comma-separated.
     #[arg(long, value_delimiter = ',')]
     splits: Vec<String>,
+    /// With --backgrounds: only these backgrounds (index.json ids), comma-separated; a recipe
+    /// that names them makes the same images after the index gains new backgrounds.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 fn range(s: &str, name: &str) -> Result<(f32, f32), String> {
@@ -87,6 +91,7 @@ pub fn run(a: Args) -> CmdResult {
         o.tumor_rate = a.tumor_rate.unwrap_or(o.tumor_rate);
         o.fracture_rate = a.fracture_rate.unwrap_or(o.fracture_rate);
         o.splits = a.splits.clone();
+        o.ids = a.only.clone();
         if let Some(bad) = o
             .splits
             .iter()
@@ -96,6 +101,9 @@ pub fn run(a: Args) -> CmdResult {
         }
         let s = generate_real(&a.out, &o)?;
         return summary(&s, "backgrounds", &a.out);
+    }
+    if !a.splits.is_empty() || !a.only.is_empty() {
+        return Err("--splits and --only choose real backgrounds: they need --backgrounds".into());
     }
     let mut o = SynthOptions::new()
         .with_count(a.count)

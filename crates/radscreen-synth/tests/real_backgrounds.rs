@@ -97,6 +97,29 @@ fn same_seed_same_bytes_and_splits_by_background() {
     }
 }
 
+/// `--only`: named backgrounds alone, and an unknown name is an error that names it.
+#[test]
+fn only_named_backgrounds_are_used() {
+    let Some(bg) = backgrounds() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let ids = ["pydicom-rg1-chest-cr", "nema-ct1-chest-ct"];
+    let o = RealOptions::new(&bg)
+        .with_count(12)
+        .with_seed(3)
+        .with_ids(&ids);
+    generate_real(out.path(), &o).unwrap();
+    let rows = read_csv::<ManifestRow>(&out.path().join("manifest.csv"));
+    assert_eq!(rows.len(), 12);
+    assert!(rows.iter().all(|m| ids.contains(&m.background.as_str())));
+    let err = generate_real(
+        out.path(),
+        &RealOptions::new(&bg).with_ids(&["no-such-background"]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("no-such-background"), "{err}");
+}
+
 /// Modality values of frame 0, `[rows][cols]`.
 fn values(path: &Path) -> (Vec<f32>, usize, f32) {
     let img = DicomImage::open(path).unwrap();
@@ -156,6 +179,22 @@ fn inserted_lesions_are_where_and_what_lesions_csv_says() {
                 .any(|k| k.finding == "fracture" && Path::new(&k.path).parent() == series)
         {
             outside_t = outside_t.max(120.0);
+        }
+        // a DRR's record covers what changed by 15 % of the projected peak (the generator's
+        // rule): a strong lesion's fainter rim reaches past it, so count changes from there
+        if m.modality == "DX" {
+            let peak = a
+                .iter()
+                .zip(&b)
+                .enumerate()
+                .filter(|(i, _)| {
+                    let (r, c) = ((i / cols) as f32, (i % cols) as f32);
+                    recs.iter()
+                        .any(|k| (r - k.row).hypot(c - k.col) <= k.radius_px)
+                })
+                .map(|(_, (x, y))| (x - y).abs())
+                .fold(0.0, f32::max);
+            outside_t = outside_t.max(0.15 * peak);
         }
         for l in &recs {
             let t = t_of(l);

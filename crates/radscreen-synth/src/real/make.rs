@@ -50,6 +50,9 @@ pub struct RealOptions {
     pub syntax: Syntax,
     /// Only backgrounds of these splits (`train`, `val`, `test`); empty: all.
     pub splits: Vec<String>,
+    /// Only the backgrounds with these ids (index.json's `id`); empty: all. A recipe that names
+    /// its backgrounds makes the same images when the index gains new ones.
+    pub ids: Vec<String>,
     /// UID root; `None`: UUID-derived 2.25 UIDs.
     pub uid_root: Option<String>,
 }
@@ -68,6 +71,7 @@ impl RealOptions {
             fracture_rate: 0.6,
             syntax: Syntax::ExplicitLe,
             splits: Vec::new(),
+            ids: Vec::new(),
             uid_root: None,
         }
     }
@@ -87,6 +91,12 @@ impl RealOptions {
     /// Only backgrounds of these splits.
     pub fn with_splits(mut self, splits: &[&str]) -> Self {
         self.splits = splits.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// Only the backgrounds with these ids.
+    pub fn with_ids(mut self, ids: &[&str]) -> Self {
+        self.ids = ids.iter().map(|s| s.to_string()).collect();
         self
     }
 
@@ -326,15 +336,34 @@ pub fn generate_real(out: &Path, o: &RealOptions) -> Result<Summary> {
         });
     }
     let index = read_index(&o.backgrounds)?;
+    if let Some(unknown) = o
+        .ids
+        .iter()
+        .find(|id| !index.backgrounds.iter().any(|e| &e.id == *id))
+    {
+        let known: Vec<&str> = index.backgrounds.iter().map(|e| e.id.as_str()).collect();
+        return Err(Error::InvalidOption {
+            name: "ids",
+            reason: format!(
+                "no background {unknown:?} in {} (it has {})",
+                o.backgrounds.join("index.json").display(),
+                known.join(", ")
+            ),
+        });
+    }
     let entries: Vec<Entry> = index
         .backgrounds
         .into_iter()
         .filter(|e| o.splits.is_empty() || o.splits.iter().any(|s| s == e.split()))
+        .filter(|e| o.ids.is_empty() || o.ids.contains(&e.id))
         .collect();
     if entries.is_empty() {
         return Err(Error::InvalidOption {
             name: "splits",
-            reason: format!("no background in {:?}", o.splits),
+            reason: format!(
+                "no background in splits {:?} among ids {:?}",
+                o.splits, o.ids
+            ),
         });
     }
     let loaded: Vec<Arc<Loaded>> = entries

@@ -206,7 +206,12 @@ pub(super) fn add_tumor(
     if projected && bg.lung.is_empty() {
         return None;
     }
-    let lung_ok = ct && !bg.lung.is_empty() && (projected || rng.chance(0.6));
+    // an unmasked chest CT slice finds its lung by density (aerated lung is -950..-600 HU)
+    let lung_density = ct
+        && bg.lung.is_empty()
+        && labels.is_none()
+        && bg.entry.body_part.eq_ignore_ascii_case("CHEST");
+    let lung_ok = ct && (!bg.lung.is_empty() || lung_density) && (projected || rng.chance(0.6));
     let liver_ok = ct && !bg.liver.is_empty();
     let (site, diameter, blend, min_change, spiculate): (&str, f32, Blend, f32, bool);
     let ok: Box<dyn Fn(usize) -> bool + '_>;
@@ -217,7 +222,16 @@ pub(super) fn add_tumor(
         blend = Blend::Replace(rng.range(-60.0, 80.0));
         min_change = 150.0;
         spiculate = true;
-        ok = Box::new(|i| in_set(labels, &bg.lung, i));
+        ok = if lung_density {
+            let data = &v.data;
+            let aerated: Vec<bool> = data
+                .iter()
+                .map(|&h| (-950.0..=-600.0).contains(&h))
+                .collect();
+            Box::new(move |i| aerated[i])
+        } else {
+            Box::new(|i| in_set(labels, &bg.lung, i))
+        };
     } else if liver_ok {
         site = "liver";
         diameter = rng.range(10.0, 40.0);
