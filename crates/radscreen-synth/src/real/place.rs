@@ -206,11 +206,9 @@ pub(super) fn add_tumor(
     if projected && bg.lung.is_empty() {
         return None;
     }
-    // an unmasked chest CT slice finds its lung by density (aerated lung is -950..-600 HU)
-    let lung_density = ct
-        && bg.lung.is_empty()
-        && labels.is_none()
-        && bg.entry.body_part.eq_ignore_ascii_case("CHEST");
+    // an unmasked chest CT slice finds its lung by density (aerated lung is -950..-600 HU);
+    // without labels `bg.lung` is empty too
+    let lung_density = ct && labels.is_none() && bg.entry.body_part.eq_ignore_ascii_case("CHEST");
     let lung_ok = ct && (!bg.lung.is_empty() || lung_density) && (projected || rng.chance(0.6));
     let liver_ok = ct && !bg.liver.is_empty();
     let (site, diameter, blend, min_change, spiculate): (&str, f32, Blend, f32, bool);
