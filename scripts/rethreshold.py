@@ -88,9 +88,10 @@ def main():
         print(f"{key}: {old if old is None else round(old, 4)} -> {thresholds[key]:.4f}")
     config["thresholds"] = thresholds
     config.setdefault("training", {})["threshold_rule"] = (
-        f"F1-optimal on the validation split among thresholds with specificity >= {floor} "
-        "(a spacing model: also per modality group with at least 10 positive and 10 negative "
-        "validation images)")
+        f"F1-optimal among thresholds with specificity >= {floor}, per finding and per modality "
+        "group with at least 10 positive and 10 negative images, on the screening scores of "
+        f"{len(rows)} validation-split images from {len(sys.argv) - 4} manifest(s) "
+        "(scripts/rethreshold.py)")
     with open(config_out, "w") as f:
         json.dump(config, f, indent=2)
         f.write("\n")

