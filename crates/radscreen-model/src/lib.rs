@@ -49,7 +49,7 @@ pub use net::{Net, NetConfig, NetOutput};
 pub use precision::Precision;
 pub use radscreen_imaging::preprocess::{ContextPlan, Preprocess, SpacingPlan};
 pub use train::{
-    EpochLog, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,
+    EpochLog, Selection, TrainEvent, TrainLesion, TrainOptions, TrainSample, TrainSummary, train,
 };
 
 /// The instruction set of the native CPU path's convolution kernels on this machine:

@@ -66,6 +66,46 @@ pub struct TrainOptions {
     /// Length of the cosine learning-rate schedule in epochs (`None`: `epochs`). A run that
     /// is to be resumed with more epochs can keep the schedule it will end with.
     pub schedule_epochs: Option<usize>,
+    /// The validation score that picks the kept epoch and drives early stopping.
+    pub selection: Selection,
+}
+
+/// The validation score an epoch is judged by (the kept weights are the best epoch's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Selection {
+    /// Mean over findings and modality groups of the AUROC within the group, counting groups
+    /// with at least 10 positive and 10 negative validation images; mean average precision
+    /// where no group has. Issue 20 judges each finding within each modality: a pooled score
+    /// turns on how modalities score against each other (MR, where no fracture is drawn,
+    /// scoring above or below the fractures of CT and radiographs) as much as on finding the
+    /// lesion, though per-group thresholds make that difference harmless.
+    #[default]
+    GroupAuroc,
+    /// Mean over findings of the average precision over all validation images (the rule
+    /// before 2026-12-05, with which v3 and v3.1 were chosen).
+    MeanAp,
+}
+
+impl Selection {
+    /// The name `radscreen train --selection` takes and config.json records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Selection::GroupAuroc => "group-auroc",
+            Selection::MeanAp => "mean-ap",
+        }
+    }
+}
+
+impl std::str::FromStr for Selection {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "group-auroc" => Ok(Selection::GroupAuroc),
+            "mean-ap" => Ok(Selection::MeanAp),
+            _ => Err(format!("{s:?}: expected group-auroc or mean-ap")),
+        }
+    }
 }
 
 impl Default for TrainOptions {
@@ -84,6 +124,7 @@ impl Default for TrainOptions {
             patches_per_epoch: 0,
             mine_images: 300,
             schedule_epochs: None,
+            selection: Selection::default(),
         }
     }
 }
@@ -157,6 +198,12 @@ impl TrainOptions {
         self
     }
 
+    /// Sets the validation score that picks the kept epoch.
+    pub fn with_selection(mut self, selection: Selection) -> Self {
+        self.selection = selection;
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         let bad = |option, reason: &str| {
             Err(Error::InvalidOption {
@@ -196,7 +243,8 @@ pub struct EpochLog {
     pub auroc: Vec<Option<f64>>,
     /// Average precision; `None` without positives.
     pub average_precision: Vec<Option<f64>>,
-    /// Mean average precision: the early-stopping score.
+    /// The epoch's validation score by [`TrainOptions::selection`]: picks the kept epoch and
+    /// drives early stopping.
     pub score: f64,
     /// Wall time of the epoch (training and validation), in seconds.
     pub seconds: f64,
@@ -358,6 +406,7 @@ pub fn train(
             val_loss,
             &scores,
             val,
+            opts.selection,
         );
         let log = EpochLog {
             seconds: started.elapsed().as_secs_f64(),
@@ -417,6 +466,7 @@ pub fn train(
         "stopped_early": stopped_early,
         "batch_size": opts.batch_size,
         "learning_rate": opts.learning_rate,
+        "selection": opts.selection.name(),
         "train_images": train.len(),
         "val_images": val.len(),
         "threshold_rule": format!("F1-optimal on the validation split among thresholds with specificity >= {SPECIFICITY_FLOOR} (a spacing model: also per modality group with at least 10 positive and 10 negative validation images)"),

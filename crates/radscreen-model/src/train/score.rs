@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::EpochLog;
+use super::{EpochLog, MIN_GROUP, Selection};
 use crate::device::SelectedDevice;
 use crate::error::Result;
 use crate::io::write_atomic;
@@ -79,6 +79,7 @@ pub(super) fn epoch_log(
     val_loss: f64,
     scores: &[Vec<f32>],
     val: &[TrainSample],
+    selection: Selection,
 ) -> EpochLog {
     let findings = val[0].labels.len();
     let mut log = EpochLog {
@@ -107,13 +108,50 @@ pub(super) fn epoch_log(
                 .flatten(),
         );
     }
-    let aps: Vec<f64> = log.average_precision.iter().flatten().copied().collect();
-    log.score = if aps.is_empty() {
-        0.0
-    } else {
-        aps.iter().sum::<f64>() / aps.len() as f64
-    };
+    log.score = selection_score(selection, scores, val);
     log
+}
+
+/// The epoch's validation score by `selection` (see [`Selection`]).
+fn selection_score(selection: Selection, scores: &[Vec<f32>], val: &[TrainSample]) -> f64 {
+    let findings = val.first().map_or(0, |s| s.labels.len());
+    let mean = |v: &[f64]| {
+        if v.is_empty() {
+            None
+        } else {
+            Some(v.iter().sum::<f64>() / v.len() as f64)
+        }
+    };
+    let column = |f: usize, keep: &dyn Fn(&TrainSample) -> bool| -> (Vec<bool>, Vec<f64>) {
+        val.iter()
+            .zip(scores)
+            .filter(|(s, _)| keep(s))
+            .map(|(s, p)| (s.labels[f], p[f] as f64))
+            .unzip()
+    };
+    let mut aps = vec![];
+    let mut group_aurocs = vec![];
+    let groups = val.iter().map(|s| s.group).max().map_or(0, |g| g + 1);
+    for f in 0..findings {
+        let (labels, s) = column(f, &|_| true);
+        aps.extend(
+            radscreen_eval::average_precision(&labels, &s)
+                .ok()
+                .flatten(),
+        );
+        for g in 0..groups {
+            let (gl, gs) = column(f, &|s| s.group == g);
+            let positives = gl.iter().filter(|&&y| y).count();
+            if positives >= MIN_GROUP && gl.len() - positives >= MIN_GROUP {
+                group_aurocs.extend(radscreen_eval::roc_auc(&gl, &gs).ok().flatten());
+            }
+        }
+    }
+    let pooled = mean(&aps).unwrap_or(0.0);
+    match selection {
+        Selection::GroupAuroc => mean(&group_aurocs).unwrap_or(pooled),
+        Selection::MeanAp => pooled,
+    }
 }
 
 /// Specificity a chosen threshold keeps on the validation split: plain F1 flags every image
@@ -155,4 +193,64 @@ pub(super) fn write_log_csv(path: &Path, log: &[EpochLog], findings: usize) -> R
         s.push('\n');
     }
     write_atomic(path, s.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use ndarray::Array3;
+
+    use super::*;
+
+    fn sample(label: bool, group: usize) -> TrainSample {
+        TrainSample {
+            input: Arc::new(Array3::zeros((1, 8, 8))),
+            context: vec![],
+            labels: vec![label],
+            lesions: None,
+            group,
+        }
+    }
+
+    /// Group 0's positives all outscore its negatives (AUROC 1 within it); group 1 has only
+    /// negatives, scoring above every positive of group 0 (as MR, with no fracture drawn, can
+    /// score on fracture). Per-group thresholds make the second group harmless, but pooled AP
+    /// counts it against the model.
+    #[test]
+    fn group_auroc_judges_within_each_modality() {
+        let mut val = vec![];
+        let mut scores = vec![];
+        for i in 0..40 {
+            let positive = i % 2 == 0;
+            val.push(sample(positive, 0));
+            let base = if positive { 0.6 } else { 0.3 };
+            scores.push(vec![base + 0.001 * i as f32]);
+        }
+        for i in 0..40 {
+            val.push(sample(false, 1));
+            scores.push(vec![0.8 + 0.001 * i as f32]);
+        }
+        let auroc = selection_score(Selection::GroupAuroc, &scores, &val);
+        let ap = selection_score(Selection::MeanAp, &scores, &val);
+        assert!((auroc - 1.0).abs() < 1e-9, "{auroc}");
+        assert!(ap < 0.5, "{ap}");
+        let pooled = radscreen_eval::average_precision(
+            &val.iter().map(|s| s.labels[0]).collect::<Vec<_>>(),
+            &scores.iter().map(|p| p[0] as f64).collect::<Vec<_>>(),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(ap, pooled);
+        // a group under 10 positives does not count: AP is the fallback
+        let few: Vec<_> = val.iter().skip(60).cloned().collect();
+        let few_scores: Vec<_> = scores.iter().skip(60).cloned().collect();
+        // (one positive among 20 negatives of group 1)
+        let mut few = few;
+        few[0].labels[0] = true;
+        assert_eq!(
+            selection_score(Selection::GroupAuroc, &few_scores, &few),
+            selection_score(Selection::MeanAp, &few_scores, &few)
+        );
+    }
 }
