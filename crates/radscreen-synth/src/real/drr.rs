@@ -55,13 +55,15 @@ fn projected_change(
     v: &Volume,
     changed: &[(usize, f32)],
     view: View,
-) -> std::collections::HashMap<(usize, usize), f32> {
+) -> std::collections::BTreeMap<(usize, usize), f32> {
     let [nx, ny, _] = v.dims;
     let step = match view {
         View::Frontal => v.spacing[1],
         View::Lateral => v.spacing[0],
     };
-    let mut acc: std::collections::HashMap<(usize, usize), f32> = Default::default();
+    // ordered: `record` sums over it in f32, and a HashMap's per-process random order made
+    // lesions.csv differ in the last digits between two runs of one seed
+    let mut acc: std::collections::BTreeMap<(usize, usize), f32> = Default::default();
     for &(i, old) in changed {
         let z = i / (nx * ny);
         let u = match view {
@@ -286,5 +288,43 @@ mod tests {
         // and the projection is brighter there than beside it
         let at = |r: f32, c: f32| p.px[r as usize * p.cols + c as usize];
         assert!(at(l.row, l.col) > at(l.row, l.col + 10.0));
+    }
+
+    /// A record sums over the lesion's footprint: the same change gives the same bits every
+    /// time (a HashMap's random order did not: lesions.csv differed between runs of one seed).
+    #[test]
+    fn a_record_is_the_same_every_time() {
+        let mut v = Volume::filled([64, 64, 24], [0.7, 0.7, 1.3], -700.0);
+        let mut changed = Vec::new();
+        for z in 4..20 {
+            for y in 10..50 {
+                for x in 7..41 {
+                    let i = v.idx(x, y, z);
+                    changed.push((i, v.data[i]));
+                    v.data[i] = 13.0 + (x * 7 + y * 3 + z) as f32 * 0.37;
+                }
+            }
+        }
+        let p = Projection::new(&v, View::Lateral, 0.3);
+        let first = p
+            .record(&v, &changed, Finding::Tumor, 20.0, 0.15, "lung")
+            .unwrap();
+        for _ in 0..20 {
+            let again = p
+                .record(&v, &changed, Finding::Tumor, 20.0, 0.15, "lung")
+                .unwrap();
+            assert_eq!(
+                (
+                    again.row.to_bits(),
+                    again.col.to_bits(),
+                    again.contrast.to_bits()
+                ),
+                (
+                    first.row.to_bits(),
+                    first.col.to_bits(),
+                    first.contrast.to_bits()
+                )
+            );
+        }
     }
 }
