@@ -31,7 +31,8 @@ use batch::{balanced_order, make_batch};
 use checkpoint::{State, load_checkpoint, save_checkpoint};
 use radscreen_imaging::preprocess::{InputKind, Preprocess};
 use score::{
-    SPECIFICITY_FLOOR, choose_threshold, epoch_log, mine, scoring_model, validate, write_log_csv,
+    SPECIFICITY_FLOOR, choose_threshold, epoch_log, groups_with_both, mine, scoring_model,
+    validate, write_log_csv,
 };
 
 /// Training hyper-parameters, validated before training starts.
@@ -446,16 +447,11 @@ pub fn train(
         if config.preprocess.spacing.is_none() {
             continue;
         }
-        for (g, group) in InputKind::GROUPS.iter().enumerate() {
-            let (gl, gs): (Vec<bool>, Vec<f64>) = (val.iter().zip(&labels).zip(&s))
-                .filter(|((v, _), _)| v.group == g)
-                .map(|((_, &y), &p)| (y, p))
-                .unzip();
-            let positives = gl.iter().filter(|&&y| y).count();
-            if positives >= MIN_GROUP && gl.len() - positives >= MIN_GROUP {
-                let t = choose_threshold(&gl, &gs);
-                config.thresholds.insert(format!("{name}@{group}"), t);
-            }
+        for (g, gl, gs) in groups_with_both(val, &labels, &s) {
+            let t = choose_threshold(&gl, &gs);
+            config
+                .thresholds
+                .insert(format!("{name}@{}", InputKind::GROUPS[g]), t);
         }
     }
     config.training = serde_json::json!({

@@ -11,6 +11,7 @@ use crate::model::{Model, ModelConfig};
 use crate::net::Net;
 use crate::patches::{Point, hard_negatives};
 use crate::sample::TrainSample;
+use radscreen_imaging::preprocess::InputKind;
 
 /// The model validation and mining score with: on a CPU, radscreen's native path (what
 /// screening runs there, and several times faster than burn's CPU kernels on whole images).
@@ -108,48 +109,46 @@ pub(super) fn epoch_log(
                 .flatten(),
         );
     }
-    log.score = selection_score(selection, scores, val);
+    let group_aurocs: Vec<f64> = (0..findings)
+        .flat_map(|f| {
+            let labels: Vec<bool> = val.iter().map(|s| s.labels[f]).collect();
+            let s: Vec<f64> = scores.iter().map(|p| p[f] as f64).collect();
+            groups_with_both(val, &labels, &s)
+        })
+        .filter_map(|(_, gl, gs)| radscreen_eval::roc_auc(&gl, &gs).ok().flatten())
+        .collect();
+    log.score = selection_score(selection, &log.average_precision, &group_aurocs);
     log
 }
 
-/// The epoch's validation score by `selection` (see [`Selection`]).
-fn selection_score(selection: Selection, scores: &[Vec<f32>], val: &[TrainSample]) -> f64 {
-    let findings = val.first().map_or(0, |s| s.labels.len());
-    let mean = |v: &[f64]| {
-        if v.is_empty() {
-            None
-        } else {
-            Some(v.iter().sum::<f64>() / v.len() as f64)
-        }
-    };
-    let column = |f: usize, keep: &dyn Fn(&TrainSample) -> bool| -> (Vec<bool>, Vec<f64>) {
-        val.iter()
-            .zip(scores)
-            .filter(|(s, _)| keep(s))
-            .map(|(s, p)| (s.labels[f], p[f] as f64))
-            .unzip()
-    };
-    let mut aps = vec![];
-    let mut group_aurocs = vec![];
-    let groups = val.iter().map(|s| s.group).max().map_or(0, |g| g + 1);
-    for f in 0..findings {
-        let (labels, s) = column(f, &|_| true);
-        aps.extend(
-            radscreen_eval::average_precision(&labels, &s)
-                .ok()
-                .flatten(),
-        );
-        for g in 0..groups {
-            let (gl, gs) = column(f, &|s| s.group == g);
+/// The modality groups (`InputKind::GROUPS` order) with at least [`MIN_GROUP`] positive and
+/// negative validation images, with their labels and scores: each gets its own threshold and
+/// counts in the group-AUROC score.
+pub(super) fn groups_with_both(
+    val: &[TrainSample],
+    labels: &[bool],
+    scores: &[f64],
+) -> Vec<(usize, Vec<bool>, Vec<f64>)> {
+    (0..InputKind::GROUPS.len())
+        .filter_map(|g| {
+            let (gl, gs): (Vec<bool>, Vec<f64>) = (val.iter().zip(labels).zip(scores))
+                .filter(|((v, _), _)| v.group == g)
+                .map(|((_, &y), &p)| (y, p))
+                .unzip();
             let positives = gl.iter().filter(|&&y| y).count();
-            if positives >= MIN_GROUP && gl.len() - positives >= MIN_GROUP {
-                group_aurocs.extend(radscreen_eval::roc_auc(&gl, &gs).ok().flatten());
-            }
-        }
-    }
+            (positives >= MIN_GROUP && gl.len() - positives >= MIN_GROUP).then_some((g, gl, gs))
+        })
+        .collect()
+}
+
+/// The epoch's validation score by `selection` (see [`Selection`]) from the pooled average
+/// precision per finding and the AUROC of each finding's groups with both classes.
+fn selection_score(selection: Selection, aps: &[Option<f64>], group_aurocs: &[f64]) -> f64 {
+    let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    let aps: Vec<f64> = aps.iter().flatten().copied().collect();
     let pooled = mean(&aps).unwrap_or(0.0);
     match selection {
-        Selection::GroupAuroc => mean(&group_aurocs).unwrap_or(pooled),
+        Selection::GroupAuroc => mean(group_aurocs).unwrap_or(pooled),
         Selection::MeanAp => pooled,
     }
 }
@@ -231,8 +230,11 @@ mod tests {
             val.push(sample(false, 1));
             scores.push(vec![0.8 + 0.001 * i as f32]);
         }
-        let auroc = selection_score(Selection::GroupAuroc, &scores, &val);
-        let ap = selection_score(Selection::MeanAp, &scores, &val);
+        let score = |sel, scores: &[Vec<f32>], val: &[TrainSample]| {
+            epoch_log(1, 1e-3, 0.0, 0.0, scores, val, sel).score
+        };
+        let auroc = score(Selection::GroupAuroc, &scores, &val);
+        let ap = score(Selection::MeanAp, &scores, &val);
         assert!((auroc - 1.0).abs() < 1e-9, "{auroc}");
         assert!(ap < 0.5, "{ap}");
         let pooled = radscreen_eval::average_precision(
@@ -242,15 +244,14 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(ap, pooled);
-        // a group under 10 positives does not count: AP is the fallback
-        let few: Vec<_> = val.iter().skip(60).cloned().collect();
-        let few_scores: Vec<_> = scores.iter().skip(60).cloned().collect();
-        // (one positive among 20 negatives of group 1)
-        let mut few = few;
+        // a group under 10 positives does not count: AP is the fallback (one positive among
+        // 20 negatives of group 1)
+        let mut few = val[60..].to_vec();
         few[0].labels[0] = true;
+        let few_scores = &scores[60..];
         assert_eq!(
-            selection_score(Selection::GroupAuroc, &few_scores, &few),
-            selection_score(Selection::MeanAp, &few_scores, &few)
+            score(Selection::GroupAuroc, few_scores, &few),
+            score(Selection::MeanAp, few_scores, &few)
         );
     }
 }
