@@ -1,6 +1,7 @@
 //! The native CPU path's slower kernels, forced with `RADSCREEN_CPU_KERNEL` on a machine that
-//! has faster ones (how a CPU without AVX-512, or without AVX2, is tested here): screening
-//! sample-data with each gives the same scores as the default kernels, to 1e-4.
+//! has faster ones (how a CPU without AVX-512, or without AVX2, is tested here), and its direct
+//! convolutions in place of Winograd's (`RADSCREEN_CPU_WINOGRAD=off`): screening sample-data
+//! with each gives the same scores as the default kernels, to 1e-4.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,21 +11,20 @@ fn sample_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-data")
 }
 
-/// Screens sample-data with the kernels capped at `kernel` (`None`: the default) and returns
-/// (path, frame) → the score columns, and the kernels `radscreen bench` reports.
-fn scores(kernel: Option<&str>, out: &Path) -> BTreeMap<(String, String), Vec<f64>> {
+/// Screens sample-data with the environment `env` (empty: the default kernels) and returns
+/// (path, frame) → the score columns.
+fn scores(env: &[(&str, &str)], out: &Path) -> BTreeMap<(String, String), Vec<f64>> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_radscreen"));
     cmd.args(["screen", sample_data().to_str().unwrap(), "--out"])
         .arg(out)
         .args(["--device", "cpu", "--quiet"]);
-    cmd.env_remove("RADSCREEN_CPU_KERNEL");
-    if let Some(k) = kernel {
-        cmd.env("RADSCREEN_CPU_KERNEL", k);
-    }
+    cmd.env_remove("RADSCREEN_CPU_KERNEL")
+        .env_remove("RADSCREEN_CPU_WINOGRAD")
+        .envs(env.iter().copied());
     let o = cmd.output().expect("run radscreen");
     assert!(
         o.status.success(),
-        "{kernel:?}: {}",
+        "{env:?}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
     let mut r = csv::Reader::from_path(out.join("findings.csv")).unwrap();
@@ -46,15 +46,20 @@ fn scores(kernel: Option<&str>, out: &Path) -> BTreeMap<(String, String), Vec<f6
 #[test]
 fn forced_slower_kernels_score_as_the_default_ones() {
     let tmp = tempfile::tempdir().unwrap();
-    let reference = scores(None, &tmp.path().join("default"));
+    let reference = scores(&[], &tmp.path().join("default"));
     assert!(reference.len() >= 90, "{} rows", reference.len());
-    for kernel in ["avx2", "portable"] {
-        let got = scores(Some(kernel), &tmp.path().join(kernel));
-        assert_eq!(got.len(), reference.len(), "{kernel}");
+    let forced: [&[(&str, &str)]; 3] = [
+        &[("RADSCREEN_CPU_KERNEL", "avx2")],
+        &[("RADSCREEN_CPU_KERNEL", "portable")],
+        &[("RADSCREEN_CPU_WINOGRAD", "off")],
+    ];
+    for (n, env) in forced.into_iter().enumerate() {
+        let got = scores(env, &tmp.path().join(n.to_string()));
+        assert_eq!(got.len(), reference.len(), "{env:?}");
         for (key, want) in &reference {
             let have = &got[key];
             for (a, b) in have.iter().zip(want) {
-                assert!((a - b).abs() <= 1e-4, "{kernel}: {key:?} {a} vs {b}");
+                assert!((a - b).abs() <= 1e-4, "{env:?}: {key:?} {a} vs {b}");
             }
         }
     }
@@ -74,5 +79,5 @@ fn forced_slower_kernels_score_as_the_default_ones() {
         .expect("run radscreen bench");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(r["model"]["cpu_kernel"], "portable");
+    assert_eq!(r["model"]["cpu_kernel"], "portable + winograd");
 }

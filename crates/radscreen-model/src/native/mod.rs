@@ -25,13 +25,20 @@ use crate::net::Net;
 #[allow(unsafe_code)]
 mod kernels;
 
+use kernels::winograd::WinoPacked;
 use kernels::{Act, Isa, LANES, Packed};
 use rayon::prelude::*;
 
 /// The instruction set the native CPU path's kernels use on this machine (`avx512`, `avx2`
-/// or `portable`; `RADSCREEN_CPU_KERNEL` caps it).
+/// or `portable`; `RADSCREEN_CPU_KERNEL` caps it), and `+ winograd` unless
+/// `RADSCREEN_CPU_WINOGRAD=off` turned it off.
 pub(crate) fn cpu_kernel() -> &'static str {
-    Isa::current().name()
+    match (Isa::current(), Algo::current()) {
+        (Isa::Avx512, Algo::Fastest) => "avx512 + winograd",
+        (Isa::Avx2, Algo::Fastest) => "avx2 + winograd",
+        (Isa::Portable, Algo::Fastest) => "portable + winograd",
+        (isa, Algo::Direct) => isa.name(),
+    }
 }
 
 /// A convolution with its BatchNorm folded in: `y = W · x + b`.
@@ -46,6 +53,34 @@ pub(crate) struct Conv {
     pub(crate) bias: Vec<f32>,
     /// The same weights in the kernels' layout.
     packed: Packed,
+    /// Winograd-transformed weights, for the 3×3 stride-1 layers wide enough to gain.
+    wino: Option<WinoPacked>,
+}
+
+/// Input channels from which a 3×3 stride-1 layer runs by Winograd: below them the transforms
+/// cost more than the multiplies they save (the 3-channel stem).
+const WINOGRAD_MIN_CIN: usize = 16;
+
+/// How a convolution is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Algo {
+    Direct,
+    /// Winograd F(2×2, 3×3) where the layer has its weights, direct elsewhere.
+    Fastest,
+}
+
+impl Algo {
+    /// `Fastest`, or `Direct` when `RADSCREEN_CPU_WINOGRAD=off` (to measure one against the
+    /// other in one binary, and to test the direct kernels end to end). Read once per process.
+    fn current() -> Algo {
+        static ALGO: std::sync::OnceLock<Algo> = std::sync::OnceLock::new();
+        *ALGO.get_or_init(
+            || match std::env::var("RADSCREEN_CPU_WINOGRAD").as_deref() {
+                Ok("off" | "0") => Algo::Direct,
+                _ => Algo::Fastest,
+            },
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +199,12 @@ impl Conv {
                     weight.dim()
                 ))
             })?;
+        let wino = (kernel == 3 && stride == 1 && pad == 1 && cin >= WINOGRAD_MIN_CIN)
+            .then(|| {
+                w.as_slice()
+                    .and_then(|w| WinoPacked::new(cin, bias.len(), w, &bias))
+            })
+            .flatten();
         Ok(Conv {
             cin,
             kernel,
@@ -172,6 +213,7 @@ impl Conv {
             weight,
             bias,
             packed,
+            wino,
         })
     }
 
@@ -183,10 +225,27 @@ impl Conv {
         x: &Act,
         residual: Option<&Act>,
         relu: bool,
-        (border, buffer): (usize, Vec<f32>),
+        out: (usize, Vec<f32>),
     ) -> Result<Act> {
-        kernels::conv(isa, &self.packed, x, residual, relu, (border, buffer))
-            .map_err(|e| Error::Internal(format!("native convolution: {e}")))
+        self.apply_by(Algo::current(), isa, x, residual, relu, out)
+    }
+
+    fn apply_by(
+        &self,
+        algo: Algo,
+        isa: Isa,
+        x: &Act,
+        residual: Option<&Act>,
+        relu: bool,
+        out: (usize, Vec<f32>),
+    ) -> Result<Act> {
+        match &self.wino {
+            Some(w) if algo == Algo::Fastest => {
+                kernels::winograd::conv(isa, w, x, residual, relu, out)
+            }
+            _ => kernels::conv(isa, &self.packed, x, residual, relu, out),
+        }
+        .map_err(|e| Error::Internal(format!("native convolution: {e}")))
     }
 }
 
@@ -437,17 +496,65 @@ mod tests {
             // a reused buffer full of NaN: every output element must be written or zeroed
             let stale = vec![f32::NAN; stale_len];
             for isa in available() {
-                let got = c.apply(isa, &input, res.as_ref(), relu, (extra_border, stale.clone())).unwrap();
-                prop_assert_eq!((got.n, got.c, got.h, got.w), (n, cout, ho, wo));
-                let r = close(&plain(&got), &want);
+                let got = c.apply_by(Algo::Direct, isa, &input, res.as_ref(), relu, (extra_border, stale.clone())).unwrap();
+                let r = check(&got, &want, (n, cout, ho, wo));
                 prop_assert!(r.is_ok(), "{}: {}", isa.name(), r.unwrap_err());
-                // borders and the lanes past cout are zero: the next layer reads them
-                let mut outside = got.data.clone();
-                for (i, c, y, x) in inside(n, cout, ho, wo) {
-                    outside[got.index(i, c, y, x)] = 0.0;
-                }
-                prop_assert!(outside.iter().all(|&v| v == 0.0), "{}: a border is not zero", isa.name());
             }
+        }
+
+        /// Winograd F(2×2, 3×3) (+ bias, + residual, ± ReLU) on every instruction set against
+        /// burn-flex: any number of input channels (the layer threshold is a speed choice),
+        /// odd and even sides (the last tile reads past the buffer), borders wider than the
+        /// padding, stale output buffers.
+        #[test]
+        fn winograd_matches_burn(
+            n in 1usize..4,
+            cin in 1usize..70,
+            cout in 1usize..70,
+            extra_border in 0usize..2,
+            h in 1usize..40,
+            w in 1usize..40,
+            relu in any::<bool>(),
+            with_residual in any::<bool>(),
+            stale_len in 0usize..200_000,
+            seed in any::<u64>(),
+        ) {
+            let mut c = conv(cin, cout, 3, 1, 1, seed);
+            let weight: Vec<f32> = c.weight.iter().copied().collect();
+            c.wino = WinoPacked::new(cin, cout, &weight, &c.bias);
+            let x = values(n * cin * h * w, seed ^ 2);
+            let residual = with_residual.then(|| values(n * cout * h * w, seed ^ 3));
+            let (want, _) = burn_conv(&c, x.clone(), [n, cin, h, w], residual.clone(), relu);
+            let input = act(&x, (n, cin, h, w), 1 + extra_border);
+            let res = residual.map(|r| act(&r, (n, cout, h, w), extra_border));
+            let stale = vec![f32::NAN; stale_len];
+            for isa in available() {
+                let got = c.apply_by(Algo::Fastest, isa, &input, res.as_ref(), relu, (extra_border, stale.clone())).unwrap();
+                let r = check(&got, &want, (n, cout, h, w));
+                prop_assert!(r.is_ok(), "{}: {}", isa.name(), r.unwrap_err());
+            }
+        }
+    }
+
+    /// The activation's shape, its values against `want`, and zeros in its borders and in
+    /// the lanes past its channels (the next layer reads them).
+    fn check(
+        got: &Act,
+        want: &[f32],
+        dims: (usize, usize, usize, usize),
+    ) -> std::result::Result<(), String> {
+        if (got.n, got.c, got.h, got.w) != dims {
+            return Err(format!("shape {:?}", (got.n, got.c, got.h, got.w)));
+        }
+        close(&plain(got), want)?;
+        let mut outside = got.data.clone();
+        for (i, c, y, x) in inside(dims.0, dims.1, dims.2, dims.3) {
+            outside[got.index(i, c, y, x)] = 0.0;
+        }
+        if outside.iter().all(|&v| v == 0.0) {
+            Ok(())
+        } else {
+            Err("a border is not zero".into())
         }
     }
 
@@ -455,15 +562,24 @@ mod tests {
     /// set, against flex.
     #[test]
     fn v3_tile_shapes_match_burn() {
-        for (cin, cout, k, s, h) in [(3, 16, 3, 1, 512), (48, 64, 3, 2, 64), (64, 64, 3, 1, 64)] {
+        for (cin, cout, k, s, h) in [
+            (3, 16, 3, 1, 512),
+            (48, 64, 3, 2, 64),
+            (64, 64, 3, 1, 64),
+            (24, 24, 3, 1, 256),
+        ] {
             let c = conv(cin, cout, k, s, 1, 7);
             let x = values(cin * h * h, 8);
             let (want, _) = burn_conv(&c, x.clone(), [1, cin, h, h], None, true);
             let input = act(&x, (1, cin, h, h), 1);
             for isa in available() {
-                let got = c.apply(isa, &input, None, true, (1, Vec::new())).unwrap();
-                if let Err(e) = close(&plain(&got), &want) {
-                    panic!("{} on {cin}→{cout} at {h}²: {e}", isa.name());
+                for algo in [Algo::Direct, Algo::Fastest] {
+                    let got = c
+                        .apply_by(algo, isa, &input, None, true, (1, Vec::new()))
+                        .unwrap();
+                    if let Err(e) = close(&plain(&got), &want) {
+                        panic!("{} {algo:?} on {cin}→{cout} at {h}²: {e}", isa.name());
+                    }
                 }
             }
         }

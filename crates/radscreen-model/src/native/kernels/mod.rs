@@ -8,7 +8,9 @@
 //! output block (a fused multiply-add per register). Bias (with the folded BatchNorm), the
 //! residual add and ReLU are applied while the tile is written back. One source for the tile
 //! (`kernel_body!`), instantiated per instruction set (AVX-512, AVX2 + FMA, portable) and
-//! selected at run time by CPU feature detection, so one binary runs everywhere.
+//! selected at run time by CPU feature detection, so one binary runs everywhere. The 3×3
+//! stride-1 layers run by Winograd F(2×2, 3×3) (`winograd.rs`, a child of this module under the
+//! same contracts), whose products are this module's tiles on transformed inputs.
 //!
 //! Contracts (checked by [`conv`] before any kernel runs, relied on by every `unsafe` block):
 //! - the input, residual and output buffers hold exactly `n` images of their [`Act`] geometry;
@@ -374,7 +376,7 @@ macro_rules! kernel_body {
         /// The module's contracts (the buffers behind `g` checked by `conv`; the CPU has
         /// this module's instruction set).
         $(#[$attr])*
-        pub(super) unsafe fn row(g: &Geom, i: usize, oy: usize) {
+        pub(in crate::native::kernels) unsafe fn row(g: &Geom, i: usize, oy: usize) {
             // SAFETY: offsets within image i's buffers (the module's contracts).
             unsafe {
                 let x = g
@@ -390,7 +392,7 @@ macro_rules! kernel_body {
                         .add(i * g.res_image + (oy + g.res_border) * g.res_row + g.res_border * LANES)
                 };
                 // output blocks in groups as wide as the table allows, each group's pixels
-                // in tiles of that group's width (and single pixels at the end of the row)
+                // in tiles of that group's width (and narrower ones at the end of the row)
                 let mut ob = 0;
                 while ob < g.cbo {
                     let left = g.cbo - ob;
@@ -400,6 +402,19 @@ macro_rules! kernel_body {
                             while ox + $wt <= g.wo {
                                 tile::<$ob, $wt>(g, x, out, res, ob, ox);
                                 ox += $wt;
+                            }
+                            // the rest of the row in tiles of halving widths
+                            if $wt > 8 && ox + 8 <= g.wo {
+                                tile::<$ob, 8>(g, x, out, res, ob, ox);
+                                ox += 8;
+                            }
+                            if $wt > 4 && ox + 4 <= g.wo {
+                                tile::<$ob, 4>(g, x, out, res, ob, ox);
+                                ox += 4;
+                            }
+                            if $wt > 2 && ox + 2 <= g.wo {
+                                tile::<$ob, 2>(g, x, out, res, ob, ox);
+                                ox += 2;
                             }
                             while ox < g.wo {
                                 tile::<$ob, 1>(g, x, out, res, ob, ox);
@@ -479,8 +494,13 @@ macro_rules! kernel_body {
     };
 }
 
+// Winograd F(2×2, 3×3) for the 3×3 stride-1 layers; its macro is expanded in the modules below.
+#[macro_use]
+pub(crate) mod winograd;
+
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
+    use super::winograd::Task;
     use super::{Geom, LANES};
     use std::arch::x86_64::*;
 
@@ -520,15 +540,28 @@ mod avx512 {
     }
     #[inline]
     #[target_feature(enable = "avx512f")]
+    fn sub(a: V, b: V) -> V {
+        _mm512_sub_ps(a, b)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
     fn relu(a: V) -> V {
         _mm512_max_ps(a, _mm512_setzero_ps())
     }
 
     kernel_body!(#[target_feature(enable = "avx512f")]; 2 => 8, 1 => 8);
+
+    /// Winograd's products (1×1, weights in L1): wider tiles than the direct kernels'.
+    pub(super) mod gemm {
+        use super::*;
+        kernel_body!(#[target_feature(enable = "avx512f")]; 4 => 6, 3 => 8, 2 => 12, 1 => 16);
+    }
+    winograd_body!(#[target_feature(enable = "avx512f")]);
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
+    use super::winograd::Task;
     use super::{Geom, LANES};
     use std::arch::x86_64::*;
 
@@ -574,15 +607,27 @@ mod avx2 {
     }
     #[inline]
     #[target_feature(enable = "avx2,fma")]
+    fn sub(a: V, b: V) -> V {
+        [_mm256_sub_ps(a[0], b[0]), _mm256_sub_ps(a[1], b[1])]
+    }
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
     fn relu(a: V) -> V {
         let z = _mm256_setzero_ps();
         [_mm256_max_ps(a[0], z), _mm256_max_ps(a[1], z)]
     }
 
     kernel_body!(#[target_feature(enable = "avx2,fma")]; 2 => 3, 1 => 6);
+
+    /// Winograd's products: the direct kernels' tiles.
+    pub(super) mod gemm {
+        pub(in crate::native::kernels) use super::row;
+    }
+    winograd_body!(#[target_feature(enable = "avx2,fma")]);
 }
 
 mod portable {
+    use super::winograd::Task;
     use super::{Geom, LANES};
 
     type V = [f32; LANES];
@@ -615,9 +660,19 @@ mod portable {
         std::array::from_fn(|l| a[l] + b[l])
     }
     #[inline]
+    fn sub(a: V, b: V) -> V {
+        std::array::from_fn(|l| a[l] - b[l])
+    }
+    #[inline]
     fn relu(a: V) -> V {
         a.map(|v| v.max(0.0))
     }
 
     kernel_body!(; 1 => 4);
+
+    /// Winograd's products: the direct kernels' tiles.
+    pub(super) mod gemm {
+        pub(in crate::native::kernels) use super::row;
+    }
+    winograd_body!();
 }

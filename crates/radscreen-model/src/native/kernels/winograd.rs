@@ -1,0 +1,405 @@
+//! 3×3 stride-1 convolutions by Winograd's F(2×2, 3×3): each 2×2 output tile from a 4×4 input
+//! tile with 16 multiplies per channel pair instead of 36 (Lavin & Gray, 2016).
+//!
+//! `Y = Aᵀ [U ⊙ V] A` with `U = G g Gᵀ` (the weights, transformed once at load) and
+//! `V = Bᵀ d B` (the input tile). In the blocked layout the transforms are adds and subtracts of
+//! whole channel blocks, and the products summed over input channels are, for each of the 16
+//! tile positions ξ, a 1×1 convolution of the transformed tiles: the direct kernels' own tile
+//! ([`Geom`], `row`) computes them, so the only new vector code is the two transforms.
+//!
+//! Work is split by tile rows (two output rows) of every image; a task transforms its row of
+//! input tiles into a scratch buffer of its thread (`[ξ][in block][tile][16]`), runs the 16
+//! products into a second one (`[ξ][out block][tile][16]`), and transforms those back into the
+//! output with the bias, residual and ReLU. Contracts as in the parent module, plus: the input's
+//! border is at least one pixel (the convolution's padding); reads past the buffer's edge (the
+//! last tile of an odd side) are replaced by zeros, which is what the padding holds.
+
+use std::cell::RefCell;
+
+use rayon::prelude::*;
+
+use super::{Act, Geom, Isa, LANES};
+
+/// A 3×3, stride 1, padding 1 convolution's weights transformed and packed: for each ξ, the
+/// layout of a 1×1 [`super::Packed`] (`[ξ][out block][in block][in channel][16 out channels]`).
+#[derive(Debug, Clone)]
+pub(crate) struct WinoPacked {
+    pub(crate) cin: usize,
+    pub(crate) cout: usize,
+    u: Vec<f32>,
+    bias: Vec<f32>,
+    /// The products start from zero: the bias is added after the output transform.
+    zeros: Vec<f32>,
+}
+
+impl WinoPacked {
+    /// Transforms `weight` (`[cout][cin][3][3]`, row-major) and packs it with `bias`; `None`
+    /// when their lengths disagree with the channel counts.
+    pub(crate) fn new(cin: usize, cout: usize, weight: &[f32], bias: &[f32]) -> Option<Self> {
+        if weight.len() != cout * cin * 9 || bias.len() != cout || cin == 0 {
+            return None;
+        }
+        let (cbi, cbo) = (cin.div_ceil(LANES), cout.div_ceil(LANES));
+        let per_xi = cbo * cbi * LANES * LANES;
+        let mut u = vec![0.0; 16 * per_xi];
+        for o in 0..cout {
+            for c in 0..cin {
+                let g = &weight[(o * cin + c) * 9..][..9];
+                let t = transform_weights(g);
+                for (xi, &v) in t.iter().enumerate() {
+                    let at = xi * per_xi
+                        + ((o / LANES) * cbi + c / LANES) * LANES * LANES
+                        + (c % LANES) * LANES
+                        + o % LANES;
+                    u[at] = v;
+                }
+            }
+        }
+        let mut b = vec![0.0; cbo * LANES];
+        b[..cout].copy_from_slice(bias);
+        Some(WinoPacked {
+            cin,
+            cout,
+            u,
+            bias: b,
+            zeros: vec![0.0; cbo * LANES],
+        })
+    }
+}
+
+/// `G g Gᵀ` of one 3×3 kernel (row-major), as 16 values `[row][column]`; in f64 so that the
+/// halves and sums round once.
+fn transform_weights(g: &[f32]) -> [f32; 16] {
+    let g: Vec<f64> = g.iter().map(|&v| f64::from(v)).collect();
+    // G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]] applied to a triple
+    let rows = |a: f64, b: f64, c: f64| [a, (a + b + c) / 2.0, (a - b + c) / 2.0, c];
+    let mut gg = [[0.0f64; 3]; 4]; // G g
+    for col in 0..3 {
+        let r = rows(g[col], g[3 + col], g[6 + col]);
+        for (row, v) in r.into_iter().enumerate() {
+            gg[row][col] = v;
+        }
+    }
+    let mut out = [0.0f32; 16];
+    for (row, t) in gg.iter().enumerate() {
+        for (col, v) in rows(t[0], t[1], t[2]).into_iter().enumerate() {
+            out[row * 4 + col] = v as f32;
+        }
+    }
+    out
+}
+
+/// What every task of one convolution shares; pointers into buffers that outlive the tasks.
+pub(super) struct Task {
+    pub(super) x: *const f32,
+    pub(super) out: *mut f32,
+    pub(super) res: *const f32,
+    pub(super) bias: *const f32,
+    pub(super) cbi: usize,
+    pub(super) cbo: usize,
+    /// input border − 1: the buffer row and column of tile (0, 0)'s first input pixel
+    pub(super) shift: usize,
+    /// the input buffer's rows and columns (borders included)
+    pub(super) in_h: usize,
+    pub(super) in_w: usize,
+    pub(super) in_row: usize,
+    pub(super) in_plane: usize,
+    pub(super) in_image: usize,
+    pub(super) ho: usize,
+    pub(super) wo: usize,
+    pub(super) out_row: usize,
+    pub(super) out_plane: usize,
+    pub(super) out_image: usize,
+    pub(super) out_border: usize,
+    pub(super) res_row: usize,
+    pub(super) res_plane: usize,
+    pub(super) res_image: usize,
+    pub(super) res_border: usize,
+    /// tiles per tile row
+    pub(super) ntx: usize,
+    pub(super) relu: bool,
+}
+
+// SAFETY: as the parent's `Geom`: tasks read the shared inputs and write disjoint output rows
+// (tile row ty writes output rows 2ty and 2ty + 1 only) and their own thread's scratch.
+unsafe impl Sync for Task {}
+
+thread_local! {
+    /// A task's transformed tiles and products, kept per thread so that the steady state
+    /// allocates nothing.
+    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// `relu?(conv3×3(x) + bias + residual?)`, stride 1, padding 1, by Winograd F(2×2, 3×3) on
+/// `isa`'s kernels, into a new activation with a zero border of `out_border` in `buffer`.
+///
+/// # Errors
+/// A message when the input, residual and weights disagree (nothing is computed).
+pub(crate) fn conv(
+    isa: Isa,
+    p: &WinoPacked,
+    x: &Act,
+    residual: Option<&Act>,
+    relu: bool,
+    (out_border, buffer): (usize, Vec<f32>),
+) -> Result<Act, String> {
+    let (cbi, cbo) = (p.cin.div_ceil(LANES), p.cout.div_ceil(LANES));
+    if x.c != p.cin || !x.holds() || x.border < 1 || x.h == 0 || x.w == 0 {
+        return Err(format!(
+            "input of {} channels, {}×{} (border {}, {} floats) for a 3×3 convolution of {} \
+             channels, padding 1",
+            x.c,
+            x.h,
+            x.w,
+            x.border,
+            x.data.len(),
+            p.cin
+        ));
+    }
+    if p.u.len() != 16 * cbo * cbi * LANES * LANES || p.bias.len() != cbo * LANES {
+        return Err("packed Winograd weights of the wrong size".into());
+    }
+    let (ho, wo) = (x.h, x.w);
+    if let Some(r) = residual
+        && ((r.n, r.c, r.h, r.w) != (x.n, p.cout, ho, wo) || !r.holds())
+    {
+        return Err(format!(
+            "a residual of {:?} added to an output of {:?}",
+            (r.n, r.c, r.h, r.w),
+            (x.n, p.cout, ho, wo)
+        ));
+    }
+    let isa = if isa.available() { isa } else { Isa::Portable };
+    let mut out = Act::reusing(buffer, (x.n, p.cout, ho, wo), out_border);
+    let (nty, ntx) = (ho.div_ceil(2), wo.div_ceil(2));
+    let t = Task {
+        x: x.data.as_ptr(),
+        out: out.data.as_mut_ptr(),
+        res: residual.map_or(std::ptr::null(), |r| r.data.as_ptr()),
+        bias: p.bias.as_ptr(),
+        cbi,
+        cbo,
+        shift: x.border - 1,
+        in_h: x.h + 2 * x.border,
+        in_w: x.w + 2 * x.border,
+        in_row: x.row(),
+        in_plane: x.plane(),
+        in_image: x.image(),
+        ho,
+        wo,
+        out_row: out.row(),
+        out_plane: out.plane(),
+        out_image: out.image(),
+        out_border,
+        res_row: residual.map_or(0, Act::row),
+        res_plane: residual.map_or(0, Act::plane),
+        res_image: residual.map_or(0, Act::image),
+        res_border: residual.map_or(0, |r| r.border),
+        ntx,
+        relu,
+    };
+    // one ξ's products: a 1×1 convolution of a one-row "image" of ntx tiles
+    let tiles = ntx * LANES;
+    let per_xi = cbo * cbi * LANES * LANES;
+    let geom = |xi: usize, v: *const f32, m: *mut f32| Geom {
+        w: p.u[xi * per_xi..].as_ptr(),
+        bias: p.zeros.as_ptr(),
+        x: v,
+        out: m,
+        res: std::ptr::null(),
+        cin: p.cin,
+        cbi,
+        cbo,
+        k: 1,
+        s: 1,
+        shift: 0,
+        in_row: tiles,
+        in_plane: tiles,
+        in_image: cbi * tiles,
+        out_row: tiles,
+        out_plane: tiles,
+        out_image: cbo * tiles,
+        out_border: 0,
+        res_row: 0,
+        res_plane: 0,
+        res_image: 0,
+        res_border: 0,
+        wo: ntx,
+        w_block: cbi * LANES * LANES,
+        relu: false,
+    };
+    (0..x.n * nty).into_par_iter().for_each(|task| {
+        let (i, ty) = (task / nty, task % nty);
+        SCRATCH.with_borrow_mut(|(v, m)| {
+            // grown, never shrunk: every element read below is written first in this task
+            if v.len() < 16 * cbi * tiles {
+                v.resize(16 * cbi * tiles, 0.0);
+            }
+            if m.len() < 16 * cbo * tiles {
+                m.resize(16 * cbo * tiles, 0.0);
+            }
+            // SAFETY: the buffers were checked against their geometry above, the scratch
+            // holds 16 planes of ntx tiles in every block, `isa` is available, and task
+            // (i, ty) writes only output rows 2ty and 2ty + 1 of image i.
+            unsafe {
+                let (vp, mp) = (v.as_mut_ptr(), m.as_mut_ptr());
+                match isa {
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 => {
+                        super::avx512::wino_in(&t, vp, i, ty);
+                        for xi in 0..16 {
+                            let g = geom(xi, vp.add(xi * cbi * tiles), mp.add(xi * cbo * tiles));
+                            super::avx512::gemm::row(&g, 0, 0);
+                        }
+                        super::avx512::wino_out(&t, mp, i, ty);
+                    }
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => {
+                        super::avx2::wino_in(&t, vp, i, ty);
+                        for xi in 0..16 {
+                            let g = geom(xi, vp.add(xi * cbi * tiles), mp.add(xi * cbo * tiles));
+                            super::avx2::gemm::row(&g, 0, 0);
+                        }
+                        super::avx2::wino_out(&t, mp, i, ty);
+                    }
+                    _ => {
+                        super::portable::wino_in(&t, vp, i, ty);
+                        for xi in 0..16 {
+                            let g = geom(xi, vp.add(xi * cbi * tiles), mp.add(xi * cbo * tiles));
+                            super::portable::gemm::row(&g, 0, 0);
+                        }
+                        super::portable::wino_out(&t, mp, i, ty);
+                    }
+                }
+            }
+        });
+    });
+    Ok(out)
+}
+
+/// The input and output transforms, written once over the vector operations of the module it
+/// is expanded in (`zero`, `load`, `store`, `add`, `sub`, `relu`) and its attributes.
+macro_rules! winograd_body {
+    ($(#[$attr:meta])*) => {
+        /// `V = Bᵀ d B` of every input tile of tile row `ty` of image `i`, every input block,
+        /// into `v` (`[ξ][in block][tile][16]`).
+        ///
+        /// # Safety
+        /// The module's contracts (`t` checked by `winograd::conv`); `v` holds
+        /// `16 * cbi * ntx * 16` floats.
+        $(#[$attr])*
+        pub(super) unsafe fn wino_in(t: &Task, v: *mut f32, i: usize, ty: usize) {
+            // SAFETY: reads inside image i's buffer (rows < in_h, columns < in_w, checked per
+            // tile at the edges), writes inside v.
+            unsafe {
+                let r0 = 2 * ty + t.shift;
+                let xi_stride = t.cbi * t.ntx * LANES;
+                for ib in 0..t.cbi {
+                    let plane = t.x.add(i * t.in_image + ib * t.in_plane);
+                    for tx in 0..t.ntx {
+                        let c0 = 2 * tx + t.shift;
+                        let mut d = [[zero(); 4]; 4];
+                        let inside = r0 + 4 <= t.in_h && c0 + 4 <= t.in_w;
+                        for (r, dr) in d.iter_mut().enumerate() {
+                            for (c, dv) in dr.iter_mut().enumerate() {
+                                if inside || (r0 + r < t.in_h && c0 + c < t.in_w) {
+                                    *dv = load(plane.add((r0 + r) * t.in_row + (c0 + c) * LANES));
+                                }
+                            }
+                        }
+                        // Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]]
+                        let mut e = [[zero(); 4]; 4];
+                        for c in 0..4 {
+                            e[0][c] = sub(d[0][c], d[2][c]);
+                            e[1][c] = add(d[1][c], d[2][c]);
+                            e[2][c] = sub(d[2][c], d[1][c]);
+                            e[3][c] = sub(d[1][c], d[3][c]);
+                        }
+                        let at = v.add((ib * t.ntx + tx) * LANES);
+                        for (r, er) in e.iter().enumerate() {
+                            let row = [
+                                sub(er[0], er[2]),
+                                add(er[1], er[2]),
+                                sub(er[2], er[1]),
+                                sub(er[1], er[3]),
+                            ];
+                            for (c, &val) in row.iter().enumerate() {
+                                store(at.add((r * 4 + c) * xi_stride), val);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// `Y = Aᵀ M A` of every tile of tile row `ty` of image `i` from the products `m`
+        /// (`[ξ][out block][tile][16]`), plus bias and residual, ReLU when asked, into the
+        /// output rows 2ty and 2ty + 1 that exist.
+        ///
+        /// # Safety
+        /// As [`wino_in`]; `m` holds `16 * cbo * ntx * 16` floats, all written.
+        $(#[$attr])*
+        pub(super) unsafe fn wino_out(t: &Task, m: *const f32, i: usize, ty: usize) {
+            // SAFETY: reads inside m, the bias and image i's residual; writes output rows
+            // 2ty and 2ty + 1 (those below ho) of image i, columns below wo.
+            unsafe {
+                let xi_stride = t.cbo * t.ntx * LANES;
+                for ob in 0..t.cbo {
+                    let bias = load(t.bias.add(ob * LANES));
+                    for tx in 0..t.ntx {
+                        let at = m.add((ob * t.ntx + tx) * LANES);
+                        let mut q = [[zero(); 4]; 4];
+                        for (r, qr) in q.iter_mut().enumerate() {
+                            for (c, qv) in qr.iter_mut().enumerate() {
+                                *qv = load(at.add((r * 4 + c) * xi_stride));
+                            }
+                        }
+                        // Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]
+                        let mut s = [[zero(); 4]; 2];
+                        for c in 0..4 {
+                            s[0][c] = add(add(q[0][c], q[1][c]), q[2][c]);
+                            s[1][c] = sub(sub(q[1][c], q[2][c]), q[3][c]);
+                        }
+                        for (dy, sr) in s.iter().enumerate() {
+                            let oy = 2 * ty + dy;
+                            if oy >= t.ho {
+                                break;
+                            }
+                            let y = [
+                                add(add(sr[0], sr[1]), sr[2]),
+                                sub(sub(sr[1], sr[2]), sr[3]),
+                            ];
+                            for (dx, &yv) in y.iter().enumerate() {
+                                let ox = 2 * tx + dx;
+                                if ox >= t.wo {
+                                    break;
+                                }
+                                let mut val = add(yv, bias);
+                                if !t.res.is_null() {
+                                    val = add(val, load(t.res.add(
+                                        i * t.res_image
+                                            + ob * t.res_plane
+                                            + (oy + t.res_border) * t.res_row
+                                            + (ox + t.res_border) * LANES,
+                                    )));
+                                }
+                                if t.relu {
+                                    val = relu(val);
+                                }
+                                store(
+                                    t.out.add(
+                                        i * t.out_image
+                                            + ob * t.out_plane
+                                            + (oy + t.out_border) * t.out_row
+                                            + (ox + t.out_border) * LANES,
+                                    ),
+                                    val,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+}
