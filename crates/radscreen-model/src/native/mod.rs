@@ -114,20 +114,30 @@ impl Clone for Buffers {
 
 impl Buffers {
     /// The most buffers kept: the activations alive at once in one forward pass (input, the
-    /// block's input, its first convolution, its skip) and a spare.
-    const KEPT: usize = 6;
+    /// block's input, its first convolution, its skip, its output) and spares, so that every
+    /// layer of the next pass finds one large enough.
+    const KEPT: usize = 8;
 
-    fn take(&self) -> Vec<f32> {
+    /// The smallest kept buffer that holds `len` floats, else the largest (which then grows):
+    /// handing the largest to every layer left the big early layers to reallocate and clear
+    /// megabytes on every pass at full resolution.
+    fn take(&self, len: usize) -> Vec<f32> {
         let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        // the largest one: a buffer that must grow is copied, one that is large enough is not
-        let at = (0..v.len()).max_by_key(|&i| v[i].capacity());
+        let fits = (0..v.len())
+            .filter(|&i| v[i].capacity() >= len)
+            .min_by_key(|&i| v[i].capacity());
+        let at = fits.or_else(|| (0..v.len()).max_by_key(|&i| v[i].capacity()));
         at.map(|i| v.swap_remove(i)).unwrap_or_default()
     }
 
+    /// Keeps `a`'s buffer; past [`Self::KEPT`] buffers the smallest one goes.
     fn give(&self, a: Act) {
         let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if v.len() < Self::KEPT {
-            v.push(a.data);
+        v.push(a.data);
+        if v.len() > Self::KEPT
+            && let Some(i) = (0..v.len()).min_by_key(|&i| v[i].capacity())
+        {
+            v.swap_remove(i);
         }
     }
 }
@@ -217,6 +227,14 @@ impl Conv {
         })
     }
 
+    /// The floats of this convolution's output on `x` with a border of `border` (0 when it
+    /// does not fit: the convolution itself reports that).
+    fn out_len(&self, x: &Act, border: usize) -> usize {
+        self.packed.out_dims(x.h, x.w).map_or(0, |(h, w)| {
+            x.n * self.bias.len().div_ceil(LANES) * (h + 2 * border) * (w + 2 * border) * LANES
+        })
+    }
+
     /// `relu?(self(x) + residual?)` with a border of `border` around the output, written in
     /// `buffer`.
     fn apply(
@@ -295,8 +313,10 @@ impl NativeNet {
 
     fn forward_on(&self, isa: Isa, batch: ArrayView4<f32>) -> Result<Maps> {
         let (n, c, h, w) = batch.dim();
-        let buf = || (1, self.buffers.take());
-        let mut input = Act::reusing(self.buffers.take(), (n, c, h, w), 1);
+        // an output buffer sized for `conv` on `x` with a border of `b`
+        let buf = |conv: &Conv, x: &Act, b: usize| (b, self.buffers.take(conv.out_len(x, b)));
+        let input_len = n * c.div_ceil(LANES) * (h + 2) * (w + 2) * LANES;
+        let mut input = Act::reusing(self.buffers.take(input_len), (n, c, h, w), 1);
         // the geometry of one image, for indexing inside that image's part of the buffer
         let one = Act {
             data: Vec::new(),
@@ -319,17 +339,24 @@ impl NativeNet {
                     }
                 }
             });
-        let mut x = self.stem.apply(isa, &input, None, true, buf())?;
+        let mut x = self
+            .stem
+            .apply(isa, &input, None, true, buf(&self.stem, &input, 1))?;
         self.buffers.give(input);
         for b in &self.blocks {
-            let y = b.a.apply(isa, &x, None, true, buf())?;
+            let y = b.a.apply(isa, &x, None, true, buf(&b.a, &x, 1))?;
             let skip = match &b.skip {
-                Some(s) => Some(s.apply(isa, &x, None, false, (0, self.buffers.take()))?),
+                Some(s) => Some(s.apply(isa, &x, None, false, buf(s, &x, 0))?),
                 None => None,
             };
             // the block's output: relu(b(y) + skip), added and clamped as b writes it
-            let out =
-                b.b.apply(isa, &y, Some(skip.as_ref().unwrap_or(&x)), true, buf())?;
+            let out = b.b.apply(
+                isa,
+                &y,
+                Some(skip.as_ref().unwrap_or(&x)),
+                true,
+                buf(&b.b, &y, 1),
+            )?;
             self.buffers.give(y);
             if let Some(s) = skip {
                 self.buffers.give(s);
@@ -338,7 +365,7 @@ impl NativeNet {
         }
         let out = self
             .head
-            .apply(isa, &x, None, false, (0, self.buffers.take()))?;
+            .apply(isa, &x, None, false, buf(&self.head, &x, 0))?;
         self.buffers.give(x);
         let maps = (0..n)
             .map(|i| {
