@@ -8,13 +8,10 @@ use std::process::{Command, Output};
 use radscreen::screen::PseudonymKey;
 use sha2::{Digest, Sha256};
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("radscreen-pseudonyms-{}", std::process::id()))
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder, removed with everything in it when the guard drops at the end of the test
+/// (each test screens sample-data several times: a few hundred MB left behind per run).
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
 }
 
 fn sample_data() -> PathBuf {
@@ -90,7 +87,8 @@ fn uids() -> Vec<String> {
 
 #[test]
 fn different_keys_give_unlinkable_pseudonyms_and_no_public_key_is_used() {
-    let root = tmp("keys");
+    let dir = tmp();
+    let root = dir.path();
     let config = root.join("config");
     let (k1, k2) = (root.join("k1"), root.join("k2"));
     std::fs::write(&k1, "first secret key of this test\n").unwrap();
@@ -143,7 +141,8 @@ fn different_keys_give_unlinkable_pseudonyms_and_no_public_key_is_used() {
 
 #[test]
 fn the_key_made_on_first_use_is_private_and_kept() {
-    let root = tmp("first-use");
+    let dir = tmp();
+    let root = dir.path();
     let config = root.join("config");
     let (a, b) = (root.join("a"), root.join("b"));
     ok(&screen(&a, &config, &[]));
@@ -175,7 +174,8 @@ fn the_key_made_on_first_use_is_private_and_kept() {
 
 #[test]
 fn reports_made_with_other_keys_are_not_merged_or_resumed() {
-    let root = tmp("mixed");
+    let dir = tmp();
+    let root = dir.path();
     let config = root.join("config");
     let (k1, k2) = (root.join("k1"), root.join("k2"));
     std::fs::write(&k1, "one key").unwrap();
