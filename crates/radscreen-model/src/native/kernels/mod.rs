@@ -238,7 +238,22 @@ impl Packed {
     }
 }
 
+/// `Err` unless `residual` (when there is one) holds an activation of the output's `dims`.
+fn check_residual(
+    residual: Option<&Act>,
+    dims: (usize, usize, usize, usize),
+) -> Result<(), String> {
+    match residual {
+        Some(r) if (r.n, r.c, r.h, r.w) != dims || !r.holds() => Err(format!(
+            "a residual of {:?} added to an output of {dims:?}",
+            (r.n, r.c, r.h, r.w)
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Everything a row task needs; pointers into buffers that outlive the tasks.
+#[derive(Clone, Copy)]
 struct Geom {
     w: *const f32,
     bias: *const f32,
@@ -308,15 +323,7 @@ pub(crate) fn conv(
     if p.w.len() != cbo * cbi * p.k * p.k * LANES * LANES || p.bias.len() != cbo * LANES {
         return Err("packed weights of the wrong size".into());
     }
-    if let Some(r) = residual
-        && ((r.n, r.c, r.h, r.w) != (x.n, p.cout, ho, wo) || !r.holds())
-    {
-        return Err(format!(
-            "a residual of {:?} added to an output of {:?}",
-            (r.n, r.c, r.h, r.w),
-            (x.n, p.cout, ho, wo)
-        ));
-    }
+    check_residual(residual, (x.n, p.cout, ho, wo))?;
     let isa = if isa.available() { isa } else { Isa::Portable };
     let mut out = Act::reusing(buffer, (x.n, p.cout, ho, wo), out_border);
     let g = Geom {

@@ -20,6 +20,11 @@ use rayon::prelude::*;
 
 use super::{Act, Geom, Isa, LANES};
 
+/// Floats of one tile position's packed weights.
+fn per_xi(cbi: usize, cbo: usize) -> usize {
+    cbo * cbi * LANES * LANES
+}
+
 /// A 3×3, stride 1, padding 1 convolution's weights transformed and packed: for each ξ, the
 /// layout of a 1×1 [`super::Packed`] (`[ξ][out block][in block][in channel][16 out channels]`).
 #[derive(Debug, Clone)]
@@ -40,7 +45,7 @@ impl WinoPacked {
             return None;
         }
         let (cbi, cbo) = (cin.div_ceil(LANES), cout.div_ceil(LANES));
-        let per_xi = cbo * cbi * LANES * LANES;
+        let per_xi = per_xi(cbi, cbo);
         let mut u = vec![0.0; 16 * per_xi];
         for o in 0..cout {
             for c in 0..cin {
@@ -117,6 +122,8 @@ pub(super) struct Task {
     pub(super) res_border: usize,
     /// tiles per tile row
     pub(super) ntx: usize,
+    /// floats between one tile position's packed weights and the next one's
+    pub(super) w_xi: usize,
     pub(super) relu: bool,
 }
 
@@ -156,19 +163,11 @@ pub(crate) fn conv(
             p.cin
         ));
     }
-    if p.u.len() != 16 * cbo * cbi * LANES * LANES || p.bias.len() != cbo * LANES {
+    if p.u.len() != 16 * per_xi(cbi, cbo) || p.bias.len() != cbo * LANES {
         return Err("packed Winograd weights of the wrong size".into());
     }
     let (ho, wo) = (x.h, x.w);
-    if let Some(r) = residual
-        && ((r.n, r.c, r.h, r.w) != (x.n, p.cout, ho, wo) || !r.holds())
-    {
-        return Err(format!(
-            "a residual of {:?} added to an output of {:?}",
-            (r.n, r.c, r.h, r.w),
-            (x.n, p.cout, ho, wo)
-        ));
-    }
+    super::check_residual(residual, (x.n, p.cout, ho, wo))?;
     let isa = if isa.available() { isa } else { Isa::Portable };
     let mut out = Act::reusing(buffer, (x.n, p.cout, ho, wo), out_border);
     let (nty, ntx) = (ho.div_ceil(2), wo.div_ceil(2));
@@ -196,13 +195,14 @@ pub(crate) fn conv(
         res_image: residual.map_or(0, Act::image),
         res_border: residual.map_or(0, |r| r.border),
         ntx,
+        w_xi: per_xi(cbi, cbo),
         relu,
     };
-    // one ξ's products: a 1×1 convolution of a one-row "image" of ntx tiles
+    // the products: for ξ, a 1×1 convolution of "image" ξ (one row of ntx tiles) of the
+    // scratch with ξ's weights (`wino_row` moves `w` on by `per_xi` per ξ)
     let tiles = ntx * LANES;
-    let per_xi = cbo * cbi * LANES * LANES;
-    let geom = |xi: usize, v: *const f32, m: *mut f32| Geom {
-        w: p.u[xi * per_xi..].as_ptr(),
+    let gemm = |v: *const f32, m: *mut f32| Geom {
+        w: p.u.as_ptr(),
         bias: p.zeros.as_ptr(),
         x: v,
         out: m,
@@ -243,33 +243,13 @@ pub(crate) fn conv(
             // (i, ty) writes only output rows 2ty and 2ty + 1 of image i.
             unsafe {
                 let (vp, mp) = (v.as_mut_ptr(), m.as_mut_ptr());
+                let g = gemm(vp, mp);
                 match isa {
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx512 => {
-                        super::avx512::wino_in(&t, vp, i, ty);
-                        for xi in 0..16 {
-                            let g = geom(xi, vp.add(xi * cbi * tiles), mp.add(xi * cbo * tiles));
-                            super::avx512::gemm::row(&g, 0, 0);
-                        }
-                        super::avx512::wino_out(&t, mp, i, ty);
-                    }
+                    Isa::Avx512 => super::avx512::wino_row(&t, &g, vp, mp, i, ty),
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx2 => {
-                        super::avx2::wino_in(&t, vp, i, ty);
-                        for xi in 0..16 {
-                            let g = geom(xi, vp.add(xi * cbi * tiles), mp.add(xi * cbo * tiles));
-                            super::avx2::gemm::row(&g, 0, 0);
-                        }
-                        super::avx2::wino_out(&t, mp, i, ty);
-                    }
-                    _ => {
-                        super::portable::wino_in(&t, vp, i, ty);
-                        for xi in 0..16 {
-                            let g = geom(xi, vp.add(xi * cbi * tiles), mp.add(xi * cbo * tiles));
-                            super::portable::gemm::row(&g, 0, 0);
-                        }
-                        super::portable::wino_out(&t, mp, i, ty);
-                    }
+                    Isa::Avx2 => super::avx2::wino_row(&t, &g, vp, mp, i, ty),
+                    _ => super::portable::wino_row(&t, &g, vp, mp, i, ty),
                 }
             }
         });
@@ -281,6 +261,35 @@ pub(crate) fn conv(
 /// is expanded in (`zero`, `load`, `store`, `add`, `sub`, `relu`) and its attributes.
 macro_rules! winograd_body {
     ($(#[$attr:meta])*) => {
+        /// Tile row `ty` of image `i`: the input transform into `v`, the 16 products into `m`
+        /// (`g`: ξ = 0's product geometry, images of the scratch indexed by ξ), the output
+        /// transform.
+        ///
+        /// # Safety
+        /// As [`wino_in`] and [`wino_out`]; `g` points at `v`, `m` and ξ = 0's weights.
+        $(#[$attr])*
+        pub(super) unsafe fn wino_row(
+            t: &Task,
+            g: &Geom,
+            v: *mut f32,
+            m: *mut f32,
+            i: usize,
+            ty: usize,
+        ) {
+            // SAFETY: the caller's contract; ξ's weights lie w_xi floats after ξ − 1's.
+            unsafe {
+                wino_in(t, v, i, ty);
+                for xi in 0..16 {
+                    let gx = Geom {
+                        w: g.w.add(xi * t.w_xi),
+                        ..*g
+                    };
+                    gemm::row(&gx, xi, 0);
+                }
+                wino_out(t, m, i, ty);
+            }
+        }
+
         /// `V = Bᵀ d B` of every input tile of tile row `ty` of image `i`, every input block,
         /// into `v` (`[ξ][in block][tile][16]`).
         ///
@@ -288,7 +297,7 @@ macro_rules! winograd_body {
         /// The module's contracts (`t` checked by `winograd::conv`); `v` holds
         /// `16 * cbi * ntx * 16` floats.
         $(#[$attr])*
-        pub(super) unsafe fn wino_in(t: &Task, v: *mut f32, i: usize, ty: usize) {
+        unsafe fn wino_in(t: &Task, v: *mut f32, i: usize, ty: usize) {
             // SAFETY: reads inside image i's buffer (rows < in_h, columns < in_w, checked per
             // tile at the edges), writes inside v.
             unsafe {
@@ -339,7 +348,7 @@ macro_rules! winograd_body {
         /// # Safety
         /// As [`wino_in`]; `m` holds `16 * cbo * ntx * 16` floats, all written.
         $(#[$attr])*
-        pub(super) unsafe fn wino_out(t: &Task, m: *const f32, i: usize, ty: usize) {
+        unsafe fn wino_out(t: &Task, m: *const f32, i: usize, ty: usize) {
             // SAFETY: reads inside m, the bias and image i's residual; writes output rows
             // 2ty and 2ty + 1 (those below ho) of image i, columns below wo.
             unsafe {
