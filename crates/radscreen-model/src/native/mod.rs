@@ -27,7 +27,6 @@ mod kernels;
 
 use kernels::winograd::WinoPacked;
 use kernels::{Act, Isa, LANES, Packed};
-use rayon::prelude::*;
 
 /// The instruction set the native CPU path's kernels use on this machine (`avx512`, `avx2`
 /// or `portable`; `RADSCREEN_CPU_KERNEL` caps it), and `+ winograd` unless
@@ -133,7 +132,7 @@ impl Buffers {
     /// Keeps `a`'s buffer; past [`Self::KEPT`] buffers the smallest one goes.
     fn give(&self, a: Act) {
         let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        v.push(a.data);
+        v.push(a.into_buffer());
         if v.len() > Self::KEPT
             && let Some(i) = (0..v.len()).min_by_key(|&i| v[i].capacity())
         {
@@ -231,7 +230,10 @@ impl Conv {
     /// does not fit: the convolution itself reports that).
     fn out_len(&self, x: &Act, border: usize) -> usize {
         self.packed.out_dims(x.h, x.w).map_or(0, |(h, w)| {
+            // and room to align its start (`Act`)
             x.n * self.bias.len().div_ceil(LANES) * (h + 2 * border) * (w + 2 * border) * LANES
+                + LANES
+                - 1
         })
     }
 
@@ -315,30 +317,11 @@ impl NativeNet {
         let (n, c, h, w) = batch.dim();
         // an output buffer sized for `conv` on `x` with a border of `b`
         let buf = |conv: &Conv, x: &Act, b: usize| (b, self.buffers.take(conv.out_len(x, b)));
-        let input_len = n * c.div_ceil(LANES) * (h + 2) * (w + 2) * LANES;
-        let mut input = Act::reusing(self.buffers.take(input_len), (n, c, h, w), 1);
-        // the geometry of one image, for indexing inside that image's part of the buffer
-        let one = Act {
-            data: Vec::new(),
-            n: 1,
-            ..input
-        };
-        let per_image = (input.data.len() / n.max(1)).max(1);
+        let dims = (n, c, h, w);
+        let mut input = Act::input(self.buffers.take(Act::input_floats(dims, 1)), dims, 1);
         input
-            .data
-            .par_chunks_mut(per_image)
-            .enumerate()
-            .for_each(|(i, dst)| {
-                let image = batch.index_axis(Axis(0), i);
-                for (ch, plane) in image.outer_iter().enumerate() {
-                    for (y, line) in plane.outer_iter().enumerate() {
-                        let at = one.index(0, ch, y, 0);
-                        for (d, &v) in dst[at..].iter_mut().step_by(LANES).zip(line.iter()) {
-                            *d = v;
-                        }
-                    }
-                }
-            });
+            .fill(batch)
+            .map_err(|e| Error::Internal(format!("native input: {e}")))?;
         let mut x = self
             .stem
             .apply(isa, &input, None, true, buf(&self.stem, &input, 1))?;
@@ -370,7 +353,7 @@ impl NativeNet {
         let maps = (0..n)
             .map(|i| {
                 Array2::from_shape_fn((out.c, out.h * out.w), |(f, p)| {
-                    out.data[out.index(i, f, p / out.w, p % out.w)]
+                    out.values()[out.index(i, f, p / out.w, p % out.w)]
                 })
             })
             .collect();
@@ -406,8 +389,18 @@ mod tests {
             let (q, xx) = (i / w, i % w);
             let (q, y) = (q / h, q % h);
             let at = a.index(q / c, q % c, y, xx);
-            a.data[at] = v;
+            a.values_mut()[at] = v;
         }
+        a
+    }
+
+    /// `[n, c, h, w]` values as the network's input is made: [`Act::input`] (compact lanes for
+    /// at most 4 channels) in a stale buffer of NaN, filled by [`Act::fill`].
+    fn input_act(x: &[f32], dims: (usize, usize, usize, usize), border: usize) -> Act {
+        let stale = vec![f32::NAN; Act::input_floats(dims, border)];
+        let mut a = Act::input(stale, dims, border);
+        let batch = ndarray::ArrayView4::from_shape(dims, x).unwrap();
+        a.fill(batch).unwrap();
         a
     }
 
@@ -418,7 +411,7 @@ mod tests {
             for c in 0..a.c {
                 for y in 0..a.h {
                     for x in 0..a.w {
-                        v.push(a.data[a.index(i, c, y, x)]);
+                        v.push(a.values()[a.index(i, c, y, x)]);
                     }
                 }
             }
@@ -518,12 +511,16 @@ mod tests {
             let residual = with_residual.then(|| values(n * cout * ho * wo, seed ^ 3));
             let (want, d) = burn_conv(&c, x.clone(), [n, cin, h, w], residual.clone(), relu);
             prop_assert_eq!(d, [n, cout, ho, wo]);
-            let input = act(&x, (n, cin, h, w), pad + extra_border);
+            // the layout between layers, and the network input's (compact for cin ≤ 4)
+            let inputs = [
+                act(&x, (n, cin, h, w), pad + extra_border),
+                input_act(&x, (n, cin, h, w), pad + extra_border),
+            ];
             let res = residual.map(|r| act(&r, (n, cout, ho, wo), extra_border));
             // a reused buffer full of NaN: every output element must be written or zeroed
             let stale = vec![f32::NAN; stale_len];
-            for isa in available() {
-                let got = c.apply_by(Algo::Direct, isa, &input, res.as_ref(), relu, (extra_border, stale.clone())).unwrap();
+            for (input, isa) in inputs.iter().flat_map(|i| available().into_iter().map(move |a| (i, a))) {
+                let got = c.apply_by(Algo::Direct, isa, input, res.as_ref(), relu, (extra_border, stale.clone())).unwrap();
                 let r = check(&got, &want, (n, cout, ho, wo));
                 prop_assert!(r.is_ok(), "{}: {}", isa.name(), r.unwrap_err());
             }
@@ -574,7 +571,7 @@ mod tests {
             return Err(format!("shape {:?}", (got.n, got.c, got.h, got.w)));
         }
         close(&plain(got), want)?;
-        let mut outside = got.data.clone();
+        let mut outside = got.values().to_vec();
         for (i, c, y, x) in inside(dims.0, dims.1, dims.2, dims.3) {
             outside[got.index(i, c, y, x)] = 0.0;
         }
@@ -598,7 +595,7 @@ mod tests {
             let c = conv(cin, cout, k, s, 1, 7);
             let x = values(cin * h * h, 8);
             let (want, _) = burn_conv(&c, x.clone(), [1, cin, h, h], None, true);
-            let input = act(&x, (1, cin, h, h), 1);
+            let input = input_act(&x, (1, cin, h, h), 1);
             for isa in available() {
                 for algo in [Algo::Direct, Algo::Fastest] {
                     let got = c
@@ -648,6 +645,33 @@ mod tests {
                 (1, Vec::new())
             )
             .is_err()
+        );
+        // a compact network input where Winograd needs 16 lanes
+        let mut w = conv(3, 4, 3, 1, 1, 5);
+        let weight: Vec<f32> = w.weight.iter().copied().collect();
+        w.wino = WinoPacked::new(3, 4, &weight, &w.bias);
+        let x = input_act(&values(3 * 16, 1), (1, 3, 4, 4), 1);
+        assert!(
+            w.apply_by(
+                Algo::Fastest,
+                Isa::Portable,
+                &x,
+                None,
+                false,
+                (1, Vec::new())
+            )
+            .is_err()
+        );
+        assert!(
+            w.apply_by(
+                Algo::Direct,
+                Isa::Portable,
+                &x,
+                None,
+                false,
+                (1, Vec::new())
+            )
+            .is_ok()
         );
         // a residual of another shape
         let r = Act::zeros(1, 4, 3, 3, 0);

@@ -2,7 +2,8 @@
 //!
 //! Activations are kept in a blocked layout (NCHWc): `[image][channel block][y][x][16]`, the 16
 //! channels of a block side by side (one AVX-512 register, two AVX2 ones), with a zero border
-//! around each plane so that the kernels read padding instead of testing bounds. A kernel
+//! around each plane so that the kernels read padding instead of testing bounds (the network's
+//! 3-channel input takes 4 lanes instead of 16, [`Act`]; buffers start on a 64-byte line). A kernel
 //! computes a tile of output pixels × output channel blocks in registers: for each input channel
 //! it broadcasts the input value of each pixel and multiplies it with the 16 weights of each
 //! output block (a fused multiply-add per register). Bias (with the folded BatchNorm), the
@@ -13,7 +14,9 @@
 //! same contracts), whose products are this module's tiles on transformed inputs.
 //!
 //! Contracts (checked by [`conv`] before any kernel runs, relied on by every `unsafe` block):
-//! - the input, residual and output buffers hold exactly `n` images of their [`Act`] geometry;
+//! - the input, residual and output buffers hold at least `n` images of their [`Act`] geometry
+//!   from their offset on, the residual and output in 16 lanes, a compact input only for at
+//!   most 4 channels (so a kernel's input channel `ic` < `cin` is always inside the pixel);
 //! - the convolution's padding is at most the input's border, so every read of a tile lies
 //!   inside its image (rows `oy*s + border - pad + ky` ≤ `h + 2*border - 1`, likewise columns);
 //! - the packed weights hold `cbo * cbi * k * k * 16 * 16` floats and the bias `cbo * 16`;
@@ -22,6 +25,7 @@
 //!   until every task has finished;
 //! - an instruction set's kernels run only where the CPU has it ([`Isa::available`]).
 
+use ndarray::ArrayView4;
 use rayon::prelude::*;
 
 /// Channels per block: the floats of one AVX-512 register.
@@ -87,31 +91,36 @@ impl Isa {
     }
 }
 
-/// A batch of activations in the blocked layout `[n][c.div_ceil(16)][h + 2b][w + 2b][16]`
-/// with a zero border `b` around every plane; channels past `c` in the last block are zero.
+/// A batch of activations in the blocked layout `[n][c.div_ceil(lanes)][h + 2b][w + 2b][lanes]`
+/// with a zero border `b` around every plane; channels past `c` in the last block are zero
+/// (except in a network input, whose kernels never read them). `lanes` is 16 ([`LANES`]) except
+/// for a network input of at most 4 channels, which takes 4 (a 3-channel image at 16 would
+/// write and read four times the memory, most of it zeros).
+///
+/// The floats live in `data` from `off` on, `off` chosen so that they start on a 64-byte line
+/// (a 16-float vector load then never spans two lines); `data` may be longer than they need,
+/// so that a reused buffer is never cleared or refilled.
 #[derive(Debug, Clone)]
 pub(crate) struct Act {
-    pub(crate) data: Vec<f32>,
+    data: Vec<f32>,
+    off: usize,
     pub(crate) n: usize,
     pub(crate) c: usize,
     pub(crate) h: usize,
     pub(crate) w: usize,
     pub(crate) border: usize,
+    lanes: usize,
 }
+
+/// Floats per pixel of a compact network input.
+const INPUT_LANES: usize = 4;
 
 impl Act {
     /// All zeros (borders included).
     #[cfg(test)]
     pub(crate) fn zeros(n: usize, c: usize, h: usize, w: usize, border: usize) -> Act {
-        let mut a = Act {
-            data: Vec::new(),
-            n,
-            c,
-            h,
-            w,
-            border,
-        };
-        a.data = vec![0.0; n * a.image()];
+        let mut a = Act::reusing(Vec::new(), (n, c, h, w), border);
+        a.values_mut().fill(0.0);
         a
     }
 
@@ -120,23 +129,52 @@ impl Act {
     /// the steady state neither allocates nor clears whole buffers).
     pub(crate) fn reusing(
         data: Vec<f32>,
-        (n, c, h, w): (usize, usize, usize, usize),
+        dims: (usize, usize, usize, usize),
         border: usize,
     ) -> Act {
+        Act::with_lanes(data, dims, border, LANES)
+    }
+
+    /// A network input to fill with [`Act::values_mut`] and [`Act::index`]: compact when it
+    /// has at most 4 channels (only the direct kernels take it; see [`Act`]).
+    pub(crate) fn input(data: Vec<f32>, dims: (usize, usize, usize, usize), border: usize) -> Act {
+        let lanes = if dims.1 <= INPUT_LANES {
+            INPUT_LANES
+        } else {
+            LANES
+        };
+        Act::with_lanes(data, dims, border, lanes)
+    }
+
+    fn with_lanes(
+        mut data: Vec<f32>,
+        (n, c, h, w): (usize, usize, usize, usize),
+        border: usize,
+        lanes: usize,
+    ) -> Act {
         let mut a = Act {
-            data,
+            data: Vec::new(),
+            off: 0,
             n,
             c,
             h,
             w,
             border,
+            lanes,
         };
-        // resize keeps what the buffer held (only a grown part is zeroed): no whole-buffer pass
-        a.data.resize(n * a.image(), 0.0);
+        let need = n * a.image();
+        // room to slide the start onto a 64-byte line; a buffer only grows (resize zeroes
+        // only the grown part, once: the length stays at its largest while it is reused)
+        let room = need + LANES - 1;
+        if data.len() < room {
+            data.resize(room, 0.0);
+        }
+        a.off = data.as_ptr().align_offset(64).min(LANES - 1);
+        a.data = data;
         if border > 0 {
-            let (row, b, wide) = (a.row(), border * LANES, (w + border) * LANES);
+            let (row, b, wide) = (a.row(), border * lanes, (w + border) * lanes);
             let plane = a.plane();
-            for plane in a.data.chunks_mut(plane) {
+            for plane in a.values_mut().chunks_mut(plane) {
                 let (top, rest) = plane.split_at_mut(border * row);
                 top.fill(0.0);
                 let (inside, bottom) = rest.split_at_mut(h * row);
@@ -150,30 +188,119 @@ impl Act {
         a
     }
 
+    /// The floats [`Act::input`] takes for `dims` with a border of `border` (its room to align
+    /// included): what to ask of a buffer pool.
+    pub(crate) fn input_floats(dims: (usize, usize, usize, usize), border: usize) -> usize {
+        let lanes = if dims.1 <= INPUT_LANES {
+            INPUT_LANES
+        } else {
+            LANES
+        };
+        let a = Act {
+            data: Vec::new(),
+            off: 0,
+            n: dims.0,
+            c: dims.1,
+            h: dims.2,
+            w: dims.3,
+            border,
+            lanes,
+        };
+        dims.0 * a.image() + LANES - 1
+    }
+
+    /// Copies `batch` (`[n, c, h, w]`, this activation's shape) into the inside; rows of every
+    /// image and channel block on all threads (filled by one thread per image, the input took
+    /// a fifth of a 512² image's time at batch 1). Lanes past `c` in the last block are zeroed.
+    ///
+    /// # Errors
+    /// A message when the batch's shape is not this activation's.
+    pub(crate) fn fill(&mut self, batch: ArrayView4<f32>) -> Result<(), String> {
+        let (n, c, h, w) = batch.dim();
+        if (n, c, h, w) != (self.n, self.c, self.h, self.w) {
+            return Err(format!(
+                "a batch of {:?} copied into an activation of {:?}",
+                batch.dim(),
+                (self.n, self.c, self.h, self.w)
+            ));
+        }
+        let (row, lanes, border, blocks) = (self.row(), self.lanes, self.border, self.blocks());
+        let rows = h + 2 * border;
+        self.values_mut()
+            .par_chunks_mut(row)
+            .with_min_len(8)
+            .enumerate()
+            .for_each(|(q, dst)| {
+                let y = q % rows;
+                if y < border || y >= h + border {
+                    return; // a border row, zeroed already
+                }
+                let (i, block) = (q / rows / blocks, q / rows % blocks);
+                let inside = &mut dst[border * lanes..(border + w) * lanes];
+                for lane in 0..lanes {
+                    let ch = block * lanes + lane;
+                    let at = inside[lane..].iter_mut().step_by(lanes);
+                    if ch < c {
+                        for (d, &v) in at.zip(batch.slice(ndarray::s![i, ch, y - border, ..])) {
+                            *d = v;
+                        }
+                    } else {
+                        at.for_each(|d| *d = 0.0);
+                    }
+                }
+            });
+        Ok(())
+    }
+
+    /// The buffer, to keep for another activation.
+    pub(crate) fn into_buffer(self) -> Vec<f32> {
+        self.data
+    }
+
+    /// The activation's floats (`n` images, borders included), indexed by [`Act::index`].
+    pub(crate) fn values(&self) -> &[f32] {
+        &self.data[self.off..self.off + self.n * self.image()]
+    }
+
+    pub(crate) fn values_mut(&mut self) -> &mut [f32] {
+        let end = self.off + self.n * self.image();
+        &mut self.data[self.off..end]
+    }
+
     pub(crate) fn blocks(&self) -> usize {
-        self.c.div_ceil(LANES)
+        self.c.div_ceil(self.lanes)
     }
     fn row(&self) -> usize {
-        (self.w + 2 * self.border) * LANES
+        (self.w + 2 * self.border) * self.lanes
     }
     fn plane(&self) -> usize {
         (self.h + 2 * self.border) * self.row()
     }
-    fn image(&self) -> usize {
+    /// Floats per image.
+    pub(crate) fn image(&self) -> usize {
         self.blocks() * self.plane()
     }
 
-    /// Where channel `c` of pixel (y, x) of image `i` is (x, y inside the image).
+    /// Where channel `c` of pixel (y, x) of image `i` is in [`Act::values`] (x, y inside the
+    /// image).
     pub(crate) fn index(&self, i: usize, c: usize, y: usize, x: usize) -> usize {
         i * self.image()
-            + (c / LANES) * self.plane()
+            + (c / self.lanes) * self.plane()
             + (y + self.border) * self.row()
-            + (x + self.border) * LANES
-            + c % LANES
+            + (x + self.border) * self.lanes
+            + c % self.lanes
     }
 
+    /// Whether the buffer holds the geometry's floats and the lanes are a kind the kernels
+    /// read: 16, or 4 for at most 4 channels.
     fn holds(&self) -> bool {
-        self.data.len() == self.n * self.image()
+        self.data.len() >= self.off + self.n * self.image()
+            && (self.lanes == LANES || (self.lanes == INPUT_LANES && self.c <= INPUT_LANES))
+    }
+
+    /// Whether this is a full-width activation (not a compact input).
+    fn full_width(&self) -> bool {
+        self.lanes == LANES
     }
 }
 
@@ -244,7 +371,7 @@ fn check_residual(
     dims: (usize, usize, usize, usize),
 ) -> Result<(), String> {
     match residual {
-        Some(r) if (r.n, r.c, r.h, r.w) != dims || !r.holds() => Err(format!(
+        Some(r) if (r.n, r.c, r.h, r.w) != dims || !r.holds() || !r.full_width() => Err(format!(
             "a residual of {:?} added to an output of {dims:?}",
             (r.n, r.c, r.h, r.w)
         )),
@@ -267,6 +394,8 @@ struct Geom {
     s: usize,
     /// input border − padding: where the first tap of output (0, 0) reads
     shift: usize,
+    /// floats per input pixel of a channel block (the input's lanes)
+    in_px: usize,
     in_row: usize,
     in_plane: usize,
     in_image: usize,
@@ -315,7 +444,7 @@ pub(crate) fn conv(
             "input of {} channels (border {}, {} floats) for a convolution of {} channels, padding {}",
             x.c,
             x.border,
-            x.data.len(),
+            x.values().len(),
             p.cin,
             p.p
         ));
@@ -329,15 +458,16 @@ pub(crate) fn conv(
     let g = Geom {
         w: p.w.as_ptr(),
         bias: p.bias.as_ptr(),
-        x: x.data.as_ptr(),
-        out: out.data.as_mut_ptr(),
-        res: residual.map_or(std::ptr::null(), |r| r.data.as_ptr()),
+        x: x.values().as_ptr(),
+        out: out.values_mut().as_mut_ptr(),
+        res: residual.map_or(std::ptr::null(), |r| r.values().as_ptr()),
         cin: p.cin,
         cbi,
         cbo,
         k: p.k,
         s: p.s,
         shift: x.border - p.p,
+        in_px: x.lanes,
         in_row: x.row(),
         in_plane: x.plane(),
         in_image: x.image(),
@@ -388,7 +518,7 @@ macro_rules! kernel_body {
             unsafe {
                 let x = g
                     .x
-                    .add(i * g.in_image + (oy * g.s + g.shift) * g.in_row + g.shift * LANES);
+                    .add(i * g.in_image + (oy * g.s + g.shift) * g.in_row + g.shift * g.in_px);
                 let out = g
                     .out
                     .add(i * g.out_image + (oy + g.out_border) * g.out_row + g.out_border * LANES);
@@ -465,7 +595,7 @@ macro_rules! kernel_body {
                     for ky in 0..k {
                         let xr = x.add(ib * g.in_plane + ky * g.in_row);
                         for kx in 0..k {
-                            let xp = xr.add((ox0 * s + kx) * LANES);
+                            let xp = xr.add((ox0 * s + kx) * g.in_px);
                             let wp = g
                                 .w
                                 .add((((ob * g.cbi + ib) * k + ky) * k + kx) * LANES * LANES);
@@ -475,7 +605,7 @@ macro_rules! kernel_body {
                                     *w = load(wp.add(o * g.w_block + ic * LANES));
                                 }
                                 for j in 0..WT {
-                                    let xv = splat(*xp.add(j * s * LANES + ic));
+                                    let xv = splat(*xp.add(j * s * g.in_px + ic));
                                     for o in 0..OB {
                                         acc[o][j] = fma(xv, wv[o], acc[o][j]);
                                     }

@@ -151,7 +151,7 @@ pub(crate) fn conv(
     (out_border, buffer): (usize, Vec<f32>),
 ) -> Result<Act, String> {
     let (cbi, cbo) = (p.cin.div_ceil(LANES), p.cout.div_ceil(LANES));
-    if x.c != p.cin || !x.holds() || x.border < 1 || x.h == 0 || x.w == 0 {
+    if x.c != p.cin || !x.holds() || !x.full_width() || x.border < 1 || x.h == 0 || x.w == 0 {
         return Err(format!(
             "input of {} channels, {}×{} (border {}, {} floats) for a 3×3 convolution of {} \
              channels, padding 1",
@@ -159,7 +159,7 @@ pub(crate) fn conv(
             x.h,
             x.w,
             x.border,
-            x.data.len(),
+            x.values().len(),
             p.cin
         ));
     }
@@ -172,9 +172,9 @@ pub(crate) fn conv(
     let mut out = Act::reusing(buffer, (x.n, p.cout, ho, wo), out_border);
     let (nty, ntx) = (ho.div_ceil(2), wo.div_ceil(2));
     let t = Task {
-        x: x.data.as_ptr(),
-        out: out.data.as_mut_ptr(),
-        res: residual.map_or(std::ptr::null(), |r| r.data.as_ptr()),
+        x: x.values().as_ptr(),
+        out: out.values_mut().as_mut_ptr(),
+        res: residual.map_or(std::ptr::null(), |r| r.values().as_ptr()),
         bias: p.bias.as_ptr(),
         cbi,
         cbo,
@@ -213,6 +213,7 @@ pub(crate) fn conv(
         k: 1,
         s: 1,
         shift: 0,
+        in_px: LANES,
         in_row: tiles,
         in_plane: tiles,
         in_image: cbi * tiles,
