@@ -60,7 +60,8 @@ fn backends_agree_to_1e4() {
             .all(|p| p.probabilities.iter().all(|v| (0.0..=1.0).contains(v)))
     );
 
-    // radscreen's own CPU path (BatchNorm folded, im2col + SGEMM), one image and a batch
+    // radscreen's own CPU path (BatchNorm folded, direct and Winograd kernels), one image and a
+    // batch (at 128² a batch of 4 runs one image per thread on a machine with up to 4)
     {
         let d = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
         let mut model = Model::shipped(&d.device).unwrap();
