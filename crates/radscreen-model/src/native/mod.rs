@@ -241,6 +241,11 @@ impl Conv {
         })
     }
 
+    /// Whether `algo` runs this convolution with the direct kernels.
+    fn direct(&self, algo: Algo) -> bool {
+        self.wino.is_none() || algo == Algo::Direct
+    }
+
     /// `relu?(self(x) + residual?)` with a border of `border` around the output, written in
     /// `buffer`.
     fn apply(
@@ -346,10 +351,23 @@ impl NativeNet {
             .apply(isa, &input, None, true, buf(&self.stem, &input, 1))?;
         self.buffers.give(input);
         for b in &self.blocks {
-            let y = b.a.apply(isa, &x, None, true, buf(&b.a, &x, 1))?;
-            let skip = match &b.skip {
-                Some(s) => Some(s.apply(isa, &x, None, false, buf(s, &x, 0))?),
-                None => None,
+            let (y, skip) = match &b.skip {
+                // the strided first convolution and its 1×1 skip in the same row tasks
+                Some(s) if b.a.direct(Algo::current()) => {
+                    let (y, s) = kernels::conv_pair(
+                        isa,
+                        (&b.a.packed, true, buf(&b.a, &x, 1)),
+                        (&s.packed, buf(s, &x, 0)),
+                        &x,
+                    )
+                    .map_err(|e| Error::Internal(format!("native convolution: {e}")))?;
+                    (y, Some(s))
+                }
+                Some(s) => (
+                    b.a.apply(isa, &x, None, true, buf(&b.a, &x, 1))?,
+                    Some(s.apply(isa, &x, None, false, buf(s, &x, 0))?),
+                ),
+                None => (b.a.apply(isa, &x, None, true, buf(&b.a, &x, 1))?, None),
             };
             // the block's output: relu(b(y) + skip), added and clamped as b writes it
             let out = b.b.apply(
@@ -626,6 +644,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A block's strided convolution and its skip computed in the same row tasks give what
+    /// each gives alone (and burn, for the first), on every instruction set; outputs of
+    /// different sizes are refused.
+    #[test]
+    fn paired_convolutions_match_each_alone() {
+        for (n, cin, cout, h, w) in [(1, 16, 24, 17, 32), (3, 24, 48, 8, 9), (2, 5, 20, 1, 2)] {
+            let (a, skip) = (conv(cin, cout, 3, 2, 1, 3), conv(cin, cout, 1, 2, 0, 4));
+            let x = values(n * cin * h * w, 5);
+            let (want, _) = burn_conv(&a, x.clone(), [n, cin, h, w], None, true);
+            let input = act(&x, (n, cin, h, w), 1);
+            for isa in available() {
+                let stale = || (1, vec![f32::NAN; 5000]);
+                let (ya, ys) = kernels::conv_pair(
+                    isa,
+                    (&a.packed, true, stale()),
+                    (&skip.packed, (0, vec![f32::NAN; 3000])),
+                    &input,
+                )
+                .unwrap();
+                check(&ya, &want, (ya.n, cout, ya.h, ya.w)).unwrap();
+                let alone = skip.apply_by(Algo::Direct, isa, &input, None, false, (0, Vec::new()));
+                assert_eq!(ys.values(), alone.unwrap().values(), "{}", isa.name());
+            }
+        }
+        let (a, b) = (conv(4, 4, 3, 1, 1, 1), conv(4, 4, 1, 2, 0, 2));
+        let x = Act::zeros(1, 4, 6, 6, 1);
+        let r = kernels::conv_pair(
+            Isa::Portable,
+            (&a.packed, true, (1, Vec::new())),
+            (&b.packed, (0, Vec::new())),
+            &x,
+        );
+        assert!(r.is_err());
     }
 
     /// Inputs that do not match the layer are an error, not a map of zeros.

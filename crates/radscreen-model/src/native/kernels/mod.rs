@@ -430,8 +430,51 @@ pub(crate) fn conv(
     x: &Act,
     residual: Option<&Act>,
     relu: bool,
-    (out_border, buffer): (usize, Vec<f32>),
+    out: (usize, Vec<f32>),
 ) -> Result<Act, String> {
+    let (g, out) = prepare(p, x, residual, relu, out)?;
+    // SAFETY: `g` was just made by `prepare` and its buffers (`p`, `x`, `residual`, `out`)
+    // live until this returns.
+    unsafe { run_rows(isa, &[g], x.n, out.h) };
+    Ok(out)
+}
+
+/// Two convolutions of the same input whose outputs have the same size (a block's first
+/// convolution and its strided 1×1 skip), neither with a residual nor ReLU on the second:
+/// each row task computes a row of both, so the skip reads input rows the first has just
+/// brought into the cache (alone, the skip reread them from memory at full resolution).
+///
+/// # Errors
+/// As [`conv`], and when the two outputs differ in size.
+pub(crate) fn conv_pair(
+    isa: Isa,
+    (p, relu, out): (&Packed, bool, (usize, Vec<f32>)),
+    (q, out_q): (&Packed, (usize, Vec<f32>)),
+    x: &Act,
+) -> Result<(Act, Act), String> {
+    let (g, out) = prepare(p, x, None, relu, out)?;
+    let (gq, out_q) = prepare(q, x, None, false, out_q)?;
+    if (out.h, out.w) != (out_q.h, out_q.w) {
+        return Err(format!(
+            "paired convolutions with outputs of {}×{} and {}×{}",
+            out.h, out.w, out_q.h, out_q.w
+        ));
+    }
+    // SAFETY: both geometries were just made by `prepare`, their buffers live until this
+    // returns, and both outputs have `x.n` images of `out.h` rows.
+    unsafe { run_rows(isa, &[g, gq], x.n, out.h) };
+    Ok((out, out_q))
+}
+
+/// The checks of [`conv`] and the geometry of its row tasks, with the output activation the
+/// tasks write.
+fn prepare(
+    p: &Packed,
+    x: &Act,
+    residual: Option<&Act>,
+    relu: bool,
+    (out_border, buffer): (usize, Vec<f32>),
+) -> Result<(Geom, Act), String> {
     let Some((ho, wo)) = p.out_dims(x.h, x.w) else {
         return Err(format!(
             "a {0}×{0} kernel with padding {1} on a {2}×{3} plane",
@@ -453,7 +496,6 @@ pub(crate) fn conv(
         return Err("packed weights of the wrong size".into());
     }
     check_residual(residual, (x.n, p.cout, ho, wo))?;
-    let isa = if isa.available() { isa } else { Isa::Portable };
     let mut out = Act::reusing(buffer, (x.n, p.cout, ho, wo), out_border);
     let g = Geom {
         w: p.w.as_ptr(),
@@ -483,22 +525,35 @@ pub(crate) fn conv(
         w_block: cbi * p.k * p.k * LANES * LANES,
         relu,
     };
-    (0..x.n * ho).into_par_iter().for_each(|t| {
+    Ok((g, out))
+}
+
+/// Output rows `0..ho` of `n` images of every geometry in `gs` (made by [`prepare`] and
+/// still pointing at live buffers), one task per image row on rayon's threads, the
+/// geometries one after the other within a task.
+///
+/// # Safety
+/// Every geometry comes from [`prepare`], its buffers are alive, and its output holds `n`
+/// images of `ho` rows.
+unsafe fn run_rows(isa: Isa, gs: &[Geom], n: usize, ho: usize) {
+    let isa = if isa.available() { isa } else { Isa::Portable };
+    (0..n * ho).into_par_iter().for_each(|t| {
         let (i, oy) = (t / ho, t % ho);
-        // SAFETY: the buffers were checked against their geometry above, the padding is
-        // within the input's border, `isa` is available, and task (i, oy) writes only row oy
-        // of image i (the module's contracts).
-        unsafe {
-            match isa {
-                #[cfg(target_arch = "x86_64")]
-                Isa::Avx512 => avx512::row(&g, i, oy),
-                #[cfg(target_arch = "x86_64")]
-                Isa::Avx2 => avx2::row(&g, i, oy),
-                _ => portable::row(&g, i, oy),
+        for g in gs {
+            // SAFETY: `prepare` checked the buffers against their geometry, the padding is
+            // within the input's border, `isa` is available, and task (i, oy) writes only
+            // row oy of image i of each output (the module's contracts).
+            unsafe {
+                match isa {
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 => avx512::row(g, i, oy),
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => avx2::row(g, i, oy),
+                    _ => portable::row(g, i, oy),
+                }
             }
         }
     });
-    Ok(out)
 }
 
 /// The tile and row functions, written once over the vector operations of the module it is
