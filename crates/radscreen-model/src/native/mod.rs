@@ -1,8 +1,8 @@
 //! Inference on the CPU without burn's tensor machinery: the same network with each BatchNorm
-//! folded into the convolution before it, every convolution a direct convolution on a blocked
-//! channel layout (`kernels.rs`: AVX-512, AVX2 or portable kernels chosen at run time) with the
-//! bias, the residual add and ReLU applied as each tile is written, output rows of all images
-//! of a batch spread over the threads.
+//! folded into the convolution before it, every convolution a direct or Winograd convolution on
+//! a blocked channel layout (`kernels/`: AVX-512, AVX2 or portable kernels chosen at run time)
+//! with the bias, the residual add and ReLU applied as each tile is written. Output rows are
+//! spread over the threads; a batch of small images goes one image per thread instead.
 //!
 //! Why: burn-flex runs this small network about 10× slower than ONNX Runtime on the same CPU
 //! (docs/benchmarks.md) — per-operation allocation, layout conversion and the unfused
