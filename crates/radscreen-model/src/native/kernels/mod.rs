@@ -115,6 +115,11 @@ pub(crate) struct Act {
 /// Floats per pixel of a compact network input.
 const INPUT_LANES: usize = 4;
 
+/// The lanes of a network input of `c` channels: compact for at most [`INPUT_LANES`].
+fn input_lanes(c: usize) -> usize {
+    if c <= INPUT_LANES { INPUT_LANES } else { LANES }
+}
+
 impl Act {
     /// All zeros (borders included).
     #[cfg(test)]
@@ -138,12 +143,7 @@ impl Act {
     /// A network input to fill with [`Act::values_mut`] and [`Act::index`]: compact when it
     /// has at most 4 channels (only the direct kernels take it; see [`Act`]).
     pub(crate) fn input(data: Vec<f32>, dims: (usize, usize, usize, usize), border: usize) -> Act {
-        let lanes = if dims.1 <= INPUT_LANES {
-            INPUT_LANES
-        } else {
-            LANES
-        };
-        Act::with_lanes(data, dims, border, lanes)
+        Act::with_lanes(data, dims, border, input_lanes(dims.1))
     }
 
     fn with_lanes(
@@ -191,11 +191,7 @@ impl Act {
     /// The floats [`Act::input`] takes for `dims` with a border of `border` (its room to align
     /// included): what to ask of a buffer pool.
     pub(crate) fn input_floats(dims: (usize, usize, usize, usize), border: usize) -> usize {
-        let lanes = if dims.1 <= INPUT_LANES {
-            INPUT_LANES
-        } else {
-            LANES
-        };
+        let lanes = input_lanes(dims.1);
         let a = Act {
             data: Vec::new(),
             off: 0,
