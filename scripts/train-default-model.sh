@@ -29,7 +29,9 @@ time "$bin" train "${common[@]}" --epochs 26 --patience 20 --resume
 # v3.1's thresholds: the same rule (F1 among specificity >= 0.9) on the validation rows' screening
 # scores plus 400 images inserted into index.json version 3's four val-split real backgrounds (two
 # of them CT), so that real CT, which scores higher than phantoms, sets the CT thresholds too
-"$bin" synth --backgrounds "$backgrounds" --splits val --out "$work/real-val" --count 400 --seed 17
+# (named: version 4 added a head CT and a spine DX to the val split)
+v3_val_backgrounds=itk-kmeans-t1-mr,dipy-t1-coronal-mr,nema-ct1-chest-ct,pydicom-pancreas-ct
+"$bin" synth --backgrounds "$backgrounds" --splits val --only "$v3_val_backgrounds" --out "$work/real-val" --count 400 --seed 17
 for set in phantoms real real-val; do
   "$bin" screen "$work/$set" --out "$work/screen-$set" --model "$work/model" --device cpu --quiet
 done

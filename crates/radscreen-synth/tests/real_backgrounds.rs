@@ -120,6 +120,45 @@ fn only_named_backgrounds_are_used() {
     assert!(err.contains("no-such-background"), "{err}");
 }
 
+/// Every background of the index takes findings: a tumour in each, a fracture in each CT and
+/// radiograph (a background where the placement rules find no site, no tissue in their range
+/// or no cortex, would silently give only negatives); and the val split holds every modality
+/// group, so a model is chosen on real CT, MR and radiographs.
+#[test]
+fn every_background_takes_findings_and_val_holds_every_group() {
+    let Some(bg) = backgrounds() else { return };
+    let index = read_index(&bg).unwrap();
+    for e in &index.backgrounds {
+        let out = tempfile::tempdir().unwrap();
+        let o = RealOptions::new(&bg)
+            .with_count(6)
+            .with_seed(21)
+            .with_ids(&[e.id.as_str()])
+            .with_rates(1.0, 1.0);
+        let sum = generate_real(out.path(), &o).unwrap();
+        assert!(sum.tumor_images > 0, "{}: no tumour placed: {sum:?}", e.id);
+        if e.modality != "MR" {
+            assert!(
+                sum.fracture_images > 0,
+                "{}: no fracture placed: {sum:?}",
+                e.id
+            );
+        }
+    }
+    let val: Vec<&str> = index
+        .backgrounds
+        .iter()
+        .filter(|e| e.split() == "val")
+        .map(|e| e.modality.as_str())
+        .collect();
+    for group in [&["CT"][..], &["MR"], &["CR", "DX"]] {
+        assert!(
+            val.iter().any(|m| group.contains(m)),
+            "no {group:?} background in the val split: {val:?}"
+        );
+    }
+}
+
 /// Modality values of frame 0, `[rows][cols]`.
 fn values(path: &Path) -> (Vec<f32>, usize, f32) {
     let img = DicomImage::open(path).unwrap();
@@ -147,6 +186,14 @@ fn inserted_lesions_are_where_and_what_lesions_csv_says() {
     generate_real(without.path(), &o.clone().with_rates(0.0, 0.0)).unwrap();
     let manifest: Vec<ManifestRow> = read_csv(&with.path().join("manifest.csv"));
     let lesions: Vec<LesionRow> = read_csv(&with.path().join("lesions.csv"));
+    // DRRs are written as DX, projected from a CT background; a real DX is not a projection
+    let ct_backgrounds: Vec<String> = read_index(&bg)
+        .unwrap()
+        .backgrounds
+        .into_iter()
+        .filter(|e| e.modality == "CT")
+        .map(|e| e.id)
+        .collect();
     let mut checked: HashMap<String, usize> = HashMap::new();
     for m in manifest.iter().filter(|m| m.tumor == 1 || m.fracture == 1) {
         let recs: Vec<&LesionRow> = lesions.iter().filter(|l| l.path == m.path).collect();
@@ -182,7 +229,7 @@ fn inserted_lesions_are_where_and_what_lesions_csv_says() {
         }
         // a DRR's record covers what changed by 15 % of the projected peak (the generator's
         // rule): a strong lesion's fainter rim reaches past it, so count changes from there
-        if m.modality == "DX" {
+        if m.modality == "DX" && ct_backgrounds.contains(&m.background) {
             let peak = a
                 .iter()
                 .zip(&b)

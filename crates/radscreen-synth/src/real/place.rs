@@ -396,10 +396,12 @@ pub(super) fn add_fracture(
                 continue;
             };
             site = [x, y, 0];
-            name = if bg.entry.body_part.eq_ignore_ascii_case("CHEST") {
-                "rib"
-            } else {
-                "long-bone"
+            let part = bg.entry.body_part.to_ascii_uppercase();
+            name = match part.as_str() {
+                "CHEST" => "rib",
+                "LEG" | "ARM" | "EXTREMITY" | "LOWEXM" | "UPREXM" => "long-bone",
+                // a full-spine film: vertebrae, ribs, pelvis, clavicles
+                _ => "bone",
             };
             let lo = bg.p[0] + 0.45 * span;
             levels = BoneLevels {
