@@ -1,9 +1,10 @@
-//! `radscreen eval --predictions REPORT_DIR/findings.csv --truth manifest.csv [--lesions L] [--out DIR]`
+//! `radscreen eval --predictions REPORT_DIR/findings.csv --truth manifest.csv [--lesions L] [--out DIR]
+//! [--baseline OTHER/findings.csv]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use radscreen::eval::{EvalOptions, evaluate_files};
+use radscreen::eval::{EvalOptions, compare_and_write, evaluate_files};
 
 use crate::CmdResult;
 
@@ -43,6 +44,11 @@ pub struct Args {
     /// Skip the PNG plots.
     #[arg(long)]
     no_plots: bool,
+    /// Another screener's findings.csv on the same images (an older model, say): also writes
+    /// compare.md and compare.json, each one's AUROC per finding and subgroup with DeLong's
+    /// paired test of the difference (--predictions is the candidate).
+    #[arg(long)]
+    baseline: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -68,5 +74,27 @@ pub fn run(a: Args) -> CmdResult {
         &opts,
     )?;
     print!("{summary}");
+    if let Some(baseline) = a.baseline {
+        let (c, written) = compare_and_write(&baseline, &a.predictions, &a.truth, &a.out, &opts)?;
+        println!(
+            "compared with {}: {} images scored by both, {} left out",
+            baseline.display(),
+            c.compared,
+            c.left_out
+        );
+        for r in c.rows.iter().filter(|r| r.column == "all") {
+            let f = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.3}"));
+            println!(
+                "{}: AUROC {} (baseline {}), paired p {}",
+                r.finding,
+                f(r.auroc_candidate),
+                f(r.auroc_baseline),
+                r.p_value.map_or("-".into(), |p| format!("{p:.2e}"))
+            );
+        }
+        for p in written {
+            println!("wrote {}", p.display());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

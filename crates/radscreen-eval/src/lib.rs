@@ -24,6 +24,7 @@
 mod binary;
 mod calibration;
 mod ci;
+mod compare;
 mod confusion;
 mod curves;
 mod delong;
@@ -51,6 +52,10 @@ pub use calibration::{Calibration, ReliabilityBin, brier_score, calibration};
 pub use ci::{
     BootstrapIntervals, BootstrapOptions, CiOptions, Estimate, Interval, Z_95, bootstrap,
     percentile, wilson,
+};
+pub use compare::{
+    Comparison, MODALITY_GROUP, PairedAuroc, compare, compare_and_write, compare_files,
+    render_comparison,
 };
 pub use confusion::{Confusion, ConfusionMetrics};
 pub use curves::{

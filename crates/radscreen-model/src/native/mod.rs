@@ -26,7 +26,7 @@ use crate::net::Net;
 mod kernels;
 
 use kernels::winograd::WinoPacked;
-use kernels::{Act, Isa, LANES, Packed};
+use kernels::{Act, Isa, Packed};
 use rayon::prelude::*;
 
 /// The instruction set the native CPU path's kernels use on this machine (`avx512`, `avx2`
@@ -234,10 +234,7 @@ impl Conv {
     /// does not fit: the convolution itself reports that).
     fn out_len(&self, x: &Act, border: usize) -> usize {
         self.packed.out_dims(x.h, x.w).map_or(0, |(h, w)| {
-            // and room to align its start (`Act`)
-            x.n * self.bias.len().div_ceil(LANES) * (h + 2 * border) * (w + 2 * border) * LANES
-                + LANES
-                - 1
+            Act::layer_floats((x.n, self.bias.len(), h, w), border)
         })
     }
 
@@ -274,8 +271,13 @@ impl Conv {
             }
             _ => kernels::conv(isa, &self.packed, x, residual, relu, out),
         }
-        .map_err(|e| Error::Internal(format!("native convolution: {e}")))
+        .map_err(internal)
     }
+}
+
+/// A kernel's refusal (a geometry or buffer check failed): an error, never zeros.
+fn internal(e: String) -> Error {
+    Error::Internal(format!("native convolution: {e}"))
 }
 
 impl NativeNet {
@@ -360,7 +362,7 @@ impl NativeNet {
                         (&s.packed, buf(s, &x, 0)),
                         &x,
                     )
-                    .map_err(|e| Error::Internal(format!("native convolution: {e}")))?;
+                    .map_err(internal)?;
                     (y, Some(s))
                 }
                 Some(s) => (

@@ -120,6 +120,12 @@ fn input_lanes(c: usize) -> usize {
     if c <= INPUT_LANES { INPUT_LANES } else { LANES }
 }
 
+/// The floats an activation of `dims` with a border of `border` in `lanes`-float blocks needs
+/// in its buffer, with room to move its start onto a 64-byte line.
+fn floats((n, c, h, w): (usize, usize, usize, usize), border: usize, lanes: usize) -> usize {
+    n * c.div_ceil(lanes) * (h + 2 * border) * (w + 2 * border) * lanes + LANES - 1
+}
+
 impl Act {
     /// All zeros (borders included).
     #[cfg(test)]
@@ -162,10 +168,9 @@ impl Act {
             border,
             lanes,
         };
-        let need = n * a.image();
         // room to slide the start onto a 64-byte line; a buffer only grows (resize zeroes
         // only the grown part, once: the length stays at its largest while it is reused)
-        let room = need + LANES - 1;
+        let room = floats((n, c, h, w), border, lanes);
         if data.len() < room {
             data.resize(room, 0.0);
         }
@@ -191,18 +196,12 @@ impl Act {
     /// The floats [`Act::input`] takes for `dims` with a border of `border` (its room to align
     /// included): what to ask of a buffer pool.
     pub(crate) fn input_floats(dims: (usize, usize, usize, usize), border: usize) -> usize {
-        let lanes = input_lanes(dims.1);
-        let a = Act {
-            data: Vec::new(),
-            off: 0,
-            n: dims.0,
-            c: dims.1,
-            h: dims.2,
-            w: dims.3,
-            border,
-            lanes,
-        };
-        dims.0 * a.image() + LANES - 1
+        floats(dims, border, input_lanes(dims.1))
+    }
+
+    /// The same for an activation between layers ([`Act::reusing`]).
+    pub(crate) fn layer_floats(dims: (usize, usize, usize, usize), border: usize) -> usize {
+        floats(dims, border, LANES)
     }
 
     /// Copies `batch` (`[n, c, h, w]`, this activation's shape) into the inside; rows of every
