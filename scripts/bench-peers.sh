@@ -13,6 +13,10 @@
 # each round so that a drift in the machine's speed falls on both, then prints per batch size
 # the median radscreen/ONNX Runtime ratio and its range over the rounds.
 # SIZES=128,512 adds input sides (default: the model's own). BATCHES (default 1,8,32).
+# Against another radscreen instead of ONNX Runtime (an A/B of two builds or settings, in the
+# same alternating rounds): BASELINE_BIN=path/to/old/radscreen and/or BASELINE_ENV="VAR=value ..."
+# (the environment of the baseline's runs, e.g. RADSCREEN_CPU_KERNEL=avx2; with BASELINE_ENV
+# alone the baseline is the same binary). The ratio is then radscreen / baseline.
 set -euo pipefail
 # resolve the arguments against the caller's folder before moving to the checkout
 data=$(cd "${1:-$(dirname "$0")/../sample-data}" && pwd)
@@ -46,11 +50,19 @@ if [ "${ROUNDS:-0}" -gt 0 ]; then
       }
       ox() {
         local sz=()
+        if [ -n "${BASELINE_BIN:-}${BASELINE_ENV:-}" ]; then
+          [ "$size" != 0 ] && sz=(--sizes "$size")
+          # shellcheck disable=SC2086 # BASELINE_ENV is a list of VAR=value words
+          env ${BASELINE_ENV:-} "${BASELINE_BIN:-$bin}" bench "$data" --device "$device" \
+            --seconds "$secs" --json --no-train --no-cold-start --batches "$batches" \
+            ${sz[@]+"${sz[@]}"} > "$rounds/baseline-$size-$r.json"
+          return
+        fi
         [ "$size" != 0 ] && sz=(--size "$size")
         "$venv/bin/python" benches/peers/onnx_infer.py --seconds "$secs" --json \
           --batches "$batches" ${sz[@]+"${sz[@]}"} > "$rounds/onnxruntime-$size-$r.json"
       }
-      echo "round $r/$ROUNDS, size ${size/#0/model}: $( ((r % 2)) && echo radscreen first || echo ONNX Runtime first)" >&2
+      echo "round $r/$ROUNDS, size ${size/#0/model}: $( ((r % 2)) && echo radscreen first || echo the peer first)" >&2
       if ((r % 2)); then rs; ox; else ox; rs; fi
     done
   done
@@ -58,17 +70,28 @@ if [ "${ROUNDS:-0}" -gt 0 ]; then
 import json, pathlib, statistics, sys
 d = pathlib.Path(sys.argv[1])
 ratios = {}  # (size, batch) -> [ratio per round]
+baseline = any(d.glob("baseline-*.json"))
 for f in sorted(d.glob("radscreen-*.json")):
     _, size, r = f.stem.split("-")
     rs = json.load(open(f))
-    ort = json.load(open(d / f"onnxruntime-{size}-{r}.json"))
+    if baseline:
+        b = json.load(open(d / f"baseline-{size}-{r}.json"))
+        peer_rate = {(x["size"], x["batch"]): x["images_per_s"] for x in b["inference"]}
+    else:
+        ort = json.load(open(d / f"onnxruntime-{size}-{r}.json"))
+        peer_rate = {(row["size"], int(k)): v for row in rs["inference"]
+                     for k, v in ort["images_per_s"].items()}
     for row in rs["inference"]:
-        peer = ort["images_per_s"].get(str(row["batch"]))
+        peer = peer_rate.get((row["size"], row["batch"]))
         if peer:
             ratios.setdefault((row["size"], row["batch"]), []).append(row["images_per_s"] / peer)
-print(f"radscreen / ONNX Runtime {ort['version']} ({ort['threads']} threads), paired rounds, "
-      f"device {rs['device']['backend']} ({rs['model']['inference']}"
-      f"{', ' + rs['model']['cpu_kernel'] + ' kernels' if rs['model'].get('cpu_kernel') else ''})")
+kernels = lambda j: j["model"].get("cpu_kernel") or ""
+if baseline:
+    print(f"radscreen ({kernels(rs)}) / baseline ({kernels(b)}), paired rounds, device {rs['device']['backend']}")
+else:
+    print(f"radscreen / ONNX Runtime {ort['version']} ({ort['threads']} threads), paired rounds, "
+          f"device {rs['device']['backend']} ({rs['model']['inference']}"
+          f"{', ' + kernels(rs) + ' kernels' if kernels(rs) else ''})")
 print(f"  {'size':>5}{'batch':>6}{'rounds':>7}{'median':>8}  range")
 for (size, batch), v in sorted(ratios.items()):
     print(f"  {size:>5}{batch:>6}{len(v):>7}{statistics.median(v):>8.2f}  {min(v):.2f}-{max(v):.2f}")
