@@ -24,6 +24,9 @@ use crate::options::EvalOptions;
 /// screener's per-group thresholds do (radscreen-imaging's input kinds).
 pub const MODALITY_GROUP: &str = "modality group";
 
+/// Labels and the two screeners' scores of the images of one subgroup.
+type Scores = (Vec<bool>, Vec<f64>, Vec<f64>);
+
 /// One finding within one subgroup (or over all images).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -175,7 +178,7 @@ pub fn compare(
         let km = at(&manifest.findings, &manifest.file)?;
         let score = |p: &Predictions, i: usize, k: usize| p.rows[i].scores[k].unwrap_or(f64::NAN);
         for (column, values) in &groups {
-            let mut by_value: BTreeMap<&str, (Vec<bool>, Vec<f64>, Vec<f64>)> = BTreeMap::new();
+            let mut by_value: BTreeMap<&str, Scores> = BTreeMap::new();
             for (&(ti, ia, ib), v) in cases.iter().zip(values) {
                 let e = by_value.entry(v.as_str()).or_default();
                 e.0.push(manifest.rows[ti].labels[km]);
