@@ -19,6 +19,8 @@ use crate::delong::delong_paired;
 use crate::error::{Error, Result};
 use crate::io::{Manifest, Predictions, Status, read_manifest, read_predictions};
 use crate::options::EvalOptions;
+use crate::report::subgroup_value;
+use crate::write_json;
 
 /// The derived subgroup that pools CR, DX and other projection images as radiographs, as the
 /// screener's per-group thresholds do (radscreen-imaging's input kinds).
@@ -136,17 +138,10 @@ pub fn compare(
         vec![("all".into(), vec!["all".into(); cases.len()])];
     for col in &opts.subgroup_columns {
         let idx = manifest.column(col);
-        let value = |ti: usize| -> String {
-            let row = &manifest.rows[ti];
-            if col == "age" {
-                return opts.age_bands.label(row.age);
-            }
-            match idx.map(|c| row.fields[c].as_str()) {
-                Some("") | None => "unknown".into(),
-                Some(v) => v.into(),
-            }
-        };
-        let values: Vec<String> = cases.iter().map(|&(ti, ..)| value(ti)).collect();
+        let values: Vec<String> = cases
+            .iter()
+            .map(|&(ti, ..)| subgroup_value(manifest, opts, col, idx, ti))
+            .collect();
         if col == "modality" {
             let pooled = values
                 .iter()
@@ -272,11 +267,7 @@ pub fn compare_and_write(
     let c = compare_files(baseline, candidate, truth, opts)?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let json_path = out.join("compare.json");
-    let json = serde_json::to_string_pretty(&c).map_err(|source| Error::Json {
-        path: json_path.clone(),
-        source,
-    })?;
-    std::fs::write(&json_path, json + "\n").map_err(|e| Error::io(&json_path, e))?;
+    write_json(&json_path, &c)?;
     let md_path = out.join("compare.md");
     std::fs::write(&md_path, render_comparison(&c)).map_err(|e| Error::io(&md_path, e))?;
     Ok((c, vec![json_path, md_path]))

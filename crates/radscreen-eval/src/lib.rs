@@ -122,6 +122,15 @@ impl std::fmt::Display for EvalSummary {
     }
 }
 
+/// Writes `value` as pretty JSON with a final newline.
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let json = serde_json::to_string_pretty(value).map_err(|source| Error::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    std::fs::write(path, json + "\n").map_err(|e| Error::io(path, e))
+}
+
 /// Reads the `thresholds` object of a screener's run.json: every numeric member, by name.
 ///
 /// # Errors
@@ -231,11 +240,7 @@ pub fn evaluate_files(
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut written = Vec::new();
     let json_path = out.join("eval.json");
-    let json = serde_json::to_string_pretty(&report).map_err(|source| Error::Json {
-        path: json_path.clone(),
-        source,
-    })?;
-    std::fs::write(&json_path, json + "\n").map_err(|e| Error::io(&json_path, e))?;
+    write_json(&json_path, &report)?;
     written.push(json_path);
     let md_path = out.join("eval.md");
     std::fs::write(&md_path, render_markdown(&report)).map_err(|e| Error::io(&md_path, e))?;

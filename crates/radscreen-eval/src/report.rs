@@ -251,6 +251,25 @@ fn threshold_for(
     }
 }
 
+/// Manifest row `ti`'s value in subgroup column `col` (at `idx`): the age band for `age`,
+/// `unknown` where the value is empty or the column is missing.
+pub(crate) fn subgroup_value(
+    manifest: &Manifest,
+    opts: &EvalOptions,
+    col: &str,
+    idx: Option<usize>,
+    ti: usize,
+) -> String {
+    let row = &manifest.rows[ti];
+    if col == "age" {
+        return opts.age_bands.label(row.age);
+    }
+    match idx.map(|c| row.fields[c].as_str()) {
+        Some("") | None => "unknown".to_string(),
+        Some(v) => v.to_string(),
+    }
+}
+
 /// Joins, evaluates and assembles the report. Nothing is written.
 ///
 /// # Errors
@@ -373,16 +392,8 @@ pub fn evaluate(inputs: EvalInputs<'_>, opts: &EvalOptions) -> Result<EvalReport
         .iter()
         .map(|c| (c.clone(), manifest.column(c)))
         .collect();
-    let key_of = |col: &str, idx: Option<usize>, ti: usize| -> String {
-        let row = &manifest.rows[ti];
-        if col == "age" {
-            return opts.age_bands.label(row.age);
-        }
-        match idx.map(|c| row.fields[c].as_str()) {
-            Some("") | None => "unknown".to_string(),
-            Some(v) => v.to_string(),
-        }
-    };
+    let key_of =
+        |col: &str, idx: Option<usize>, ti: usize| subgroup_value(manifest, opts, col, idx, ti);
     for finding in &opts.findings {
         let pk = preds.findings.iter().position(|f| f == finding);
         let mk = manifest.findings.iter().position(|f| f == finding);
