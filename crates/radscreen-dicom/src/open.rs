@@ -83,11 +83,24 @@ pub(crate) fn parse<R: Read>(
         }
     };
     let parsed = match layout {
-        Layout::Preamble => opts().read_preamble(ReadPreamble::Always).from_reader(src),
-        Layout::MagicNoPreamble => opts().read_preamble(ReadPreamble::Never).from_reader(src),
-        Layout::MetaOnly => opts()
-            .read_preamble(ReadPreamble::Never)
-            .from_reader(std::io::Cursor::new(b"DICM").chain(src)),
+        Layout::Preamble | Layout::MagicNoPreamble | Layout::MetaOnly => {
+            let mut src = src;
+            let skip = match layout {
+                Layout::Preamble => 132,
+                Layout::MagicNoPreamble => 4,
+                _ => 0,
+            };
+            std::io::copy(&mut (&mut src).take(skip), &mut std::io::sink())
+                .map_err(|e| malformed(path, format!("file preamble: {e}")))?;
+            let (meta, rest) = read_meta_group(&mut src)
+                .map_err(|e| malformed(path, format!("file meta group: {e}")))?;
+            let meta = accepted_meta(meta);
+            opts().read_preamble(ReadPreamble::Never).from_reader(
+                std::io::Cursor::new(meta)
+                    .chain(std::io::Cursor::new(rest))
+                    .chain(src),
+            )
+        }
         Layout::RawExplicit | Layout::RawImplicit => {
             let ts = if layout == Layout::RawExplicit {
                 entries::EXPLICIT_VR_LITTLE_ENDIAN.erased()
@@ -130,7 +143,10 @@ pub(crate) fn parse_inflated(path: &Path, meta: &[u8], inflated: &[u8]) -> Resul
     } else {
         b"DICM"
     };
-    let mut meta = dicom_object::FileMetaTable::from_reader(magic.chain(meta)).map_err(|e| {
+    let mut whole = magic.to_vec();
+    whole.extend_from_slice(meta);
+    let meta = accepted_meta(whole);
+    let mut meta = dicom_object::FileMetaTable::from_reader(meta.as_slice()).map_err(|e| {
         Error::Malformed {
             path: path.to_path_buf(),
             reason: format!("file meta group: {e}"),
@@ -148,6 +164,119 @@ pub(crate) fn parse_inflated(path: &Path, meta: &[u8], inflated: &[u8]) -> Resul
             str_of(&obj, tags::SOP_INSTANCE_UID).unwrap_or_default();
     }
     Ok(obj.with_exact_meta(meta))
+}
+
+fn malformed(path: &Path, reason: String) -> Error {
+    Error::Malformed {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// The most bytes one file meta element may hold: the group names a few UIDs and titles.
+const MAX_META_VALUE: u32 = 1 << 16;
+
+/// Reads the file meta group (after "DICM") element by element while the tags are in group
+/// 0002 and the headers are explicit VR little endian, as the standard writes it: `"DICM"` and
+/// those elements, and the bytes read past them (the data set's first header, or whatever
+/// did not look like a meta element), which belong to the data set.
+fn read_meta_group<R: Read>(src: &mut R) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
+    let mut meta = b"DICM".to_vec();
+    loop {
+        let mut head = [0u8; 8];
+        let n = read_up_to(src, &mut head)?;
+        let group = u16::from_le_bytes([head[0], head[1]]);
+        let vr = [head[4], head[5]];
+        if n < 8 || group != 0x0002 || !vr.iter().all(u8::is_ascii_uppercase) {
+            return Ok((meta, head[..n].to_vec()));
+        }
+        let mut header = head.to_vec();
+        let len = if long_length(vr) {
+            let mut l = [0u8; 4];
+            src.read_exact(&mut l)?;
+            header.extend_from_slice(&l);
+            u32::from_le_bytes(l)
+        } else {
+            u16::from_le_bytes([head[6], head[7]]) as u32
+        };
+        if len > MAX_META_VALUE {
+            // not a meta element as any writer makes one: the strict parser reports it
+            meta.extend_from_slice(&header);
+            return Ok((meta, Vec::new()));
+        }
+        let mut value = vec![0u8; len as usize];
+        src.read_exact(&mut value)?;
+        meta.extend_from_slice(&header);
+        meta.extend_from_slice(&value);
+    }
+}
+
+/// Reads until `buf` is full or the source ends; the bytes read.
+fn read_up_to<R: Read>(src: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match src.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Explicit VRs whose header has a reserved word and a 4-byte length.
+fn long_length(vr: [u8; 2]) -> bool {
+    matches!(
+        &vr,
+        b"OB"
+            | b"OD"
+            | b"OF"
+            | b"OL"
+            | b"OV"
+            | b"OW"
+            | b"SQ"
+            | b"SV"
+            | b"UC"
+            | b"UN"
+            | b"UR"
+            | b"UT"
+            | b"UV"
+    )
+}
+
+/// `meta` ("DICM" and the meta group's elements) as dicom-object's reader takes it: as it is
+/// when that reader accepts it, else rebuilt with only the elements that say how to read
+/// the file (version, SOP class and instance, transfer syntax, implementation class) and a
+/// group length that counts them. Real files break the reader's stricter checks in elements
+/// nothing here uses: DCMTK 3.5.4 wrote an 18-byte Source AE Title (the limit is 16), which
+/// pydicom reads and dicom-object refused, losing the whole file.
+fn accepted_meta(meta: Vec<u8>) -> Vec<u8> {
+    if dicom_object::FileMetaTable::from_reader(meta.as_slice()).is_ok() {
+        return meta;
+    }
+    let mut kept = Vec::new();
+    let mut at = 4;
+    while at + 8 <= meta.len() {
+        let element = u16::from_le_bytes([meta[at + 2], meta[at + 3]]);
+        let vr = [meta[at + 4], meta[at + 5]];
+        let (head, len) = if long_length(vr) && at + 12 <= meta.len() {
+            let l = &meta[at + 8..at + 12];
+            (12, u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize)
+        } else {
+            (8, u16::from_le_bytes([meta[at + 6], meta[at + 7]]) as usize)
+        };
+        let end = (at + head + len).min(meta.len());
+        if matches!(element, 0x0001 | 0x0002 | 0x0003 | 0x0010 | 0x0012) {
+            kept.extend_from_slice(&meta[at..end]);
+        }
+        at = end;
+    }
+    let mut out = b"DICM".to_vec();
+    out.extend_from_slice(&[0x02, 0x00, 0x00, 0x00, b'U', b'L', 4, 0]);
+    out.extend_from_slice(&(kept.len() as u32).to_le_bytes());
+    out.extend_from_slice(&kept);
+    out
 }
 
 /// Turns a reader error into ours, naming the missing codec where the transfer syntax is

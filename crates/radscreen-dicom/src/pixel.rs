@@ -368,3 +368,51 @@ pub(crate) fn upsample_422(le: &[u8], rows: usize, cols: usize, bps: usize) -> V
     }
     out
 }
+
+/// Which fragments make each of `frames` frames when the Basic Offset Table is empty: a frame
+/// ends with the fragment whose last bytes, past any zero padding, are an end-of-image marker
+/// (FF D9: JPEG's EOI and JPEG 2000's end of codestream), as pydicom splits them. `None`
+/// unless that gives exactly `frames` frames and uses every fragment.
+pub(crate) fn frames_by_end_marker<F: AsRef<[u8]>>(
+    fragments: &[F],
+    frames: usize,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut out = Vec::with_capacity(frames);
+    let mut start = 0;
+    for (i, f) in fragments.iter().enumerate() {
+        let f = f.as_ref();
+        let end = f.iter().rposition(|&b| b != 0).map_or(0, |e| e + 1);
+        if end >= 2 && f[end - 2..end] == [0xFF, 0xD9] {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    (out.len() == frames && start == fragments.len()).then_some(out)
+}
+
+#[cfg(test)]
+mod frame_split_tests {
+    use super::frames_by_end_marker;
+
+    #[test]
+    fn fragments_split_at_end_of_image_markers() {
+        let eoi = |b: u8| vec![0xFF, 0xD8, b, 0xFF, 0xD9];
+        let part = |b: u8| vec![0xFF, 0xD8, b];
+        // frame 0 in two fragments, frame 1 in one with a padding byte, frame 2 in three
+        let frags = vec![
+            part(1),
+            vec![2, 0xFF, 0xD9],
+            [eoi(3), vec![0]].concat(),
+            part(4),
+            vec![5],
+            vec![6, 0xFF, 0xD9],
+        ];
+        assert_eq!(
+            frames_by_end_marker(&frags, 3),
+            Some(vec![0..2, 2..3, 3..6])
+        );
+        // the wrong number of frames, or a last fragment with no marker: no split
+        assert_eq!(frames_by_end_marker(&frags, 2), None);
+        assert_eq!(frames_by_end_marker(&frags[..5], 2), None);
+    }
+}
