@@ -101,6 +101,39 @@ pub fn read_header(path: impl AsRef<Path>) -> Result<FileObj> {
     parse(path, src, layout, Some(tags::PIXEL_DATA))
 }
 
+/// Regroups an encapsulated multi-frame pixel sequence into one fragment per frame when it has
+/// more fragments than frames and an empty Basic Offset Table (the table is optional): the
+/// codecs (dicom-object's `frame_pixel_data`, dicom-pixeldata's JPEG adapter) find a frame's
+/// fragments through that table, so without it every frame after the first was lost. Split as
+/// pydicom does ([`crate::pixel::frames_by_end_marker`]); left as it is when that fails, and
+/// the codecs then report the frame they cannot find.
+fn one_fragment_per_frame(obj: &mut FileObj) {
+    use dicom_core::DataElement;
+    use dicom_core::value::PixelFragmentSequence;
+    use dicom_encoding::adapters::PixelDataObject;
+    let frames = obj.number_of_frames().unwrap_or(1) as usize;
+    let Some(element) = obj.get(tags::PIXEL_DATA) else {
+        return;
+    };
+    let Value::PixelSequence(seq) = element.value() else {
+        return;
+    };
+    let fragments = seq.fragments();
+    if frames < 2 || fragments.len() <= frames || !seq.offset_table().is_empty() {
+        return;
+    }
+    let Some(ranges) = crate::pixel::frames_by_end_marker(fragments, frames) else {
+        return;
+    };
+    let joined: Vec<Vec<u8>> = ranges.into_iter().map(|r| fragments[r].concat()).collect();
+    let vr = element.vr();
+    obj.put(DataElement::new(
+        tags::PIXEL_DATA,
+        vr,
+        Value::PixelSequence(PixelFragmentSequence::new(Vec::<u32>::new(), joined)),
+    ));
+}
+
 impl DicomImage {
     /// Opens a file with default options (default limits, no PHI in metadata).
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
@@ -140,7 +173,7 @@ impl DicomImage {
             reason,
         };
         let scan = crate::scan::check_lengths(bytes, start, meta, explicit).map_err(malformed)?;
-        let obj = match scan {
+        let mut obj = match scan {
             #[cfg(feature = "deflate")]
             crate::scan::Scan::Deflated(at) => {
                 let limit = options
@@ -155,6 +188,7 @@ impl DicomImage {
             }
             _ => parse(path, bytes, layout, None)?,
         };
+        one_fragment_per_frame(&mut obj);
         let meta = ImageMeta::from_obj(path, &obj, options.keep_phi);
         Ok(DicomImage {
             path: path.to_path_buf(),
@@ -352,30 +386,9 @@ impl DicomImage {
     /// The compressed bytes of one frame (its fragments joined), for radscreen's own codecs.
     fn compressed_frame(&self, frame: u32) -> Result<std::borrow::Cow<'_, [u8]>> {
         use dicom_encoding::adapters::PixelDataObject;
-        let missing = || self.corrupt(frame, CodecError::corrupt("no fragment for this frame"));
-        let frames = self.obj.number_of_frames().unwrap_or(1).max(1);
-        let fragments = self.obj.number_of_fragments().unwrap_or(0);
-        let no_table = self.obj.offset_table().is_none_or(|t| t.is_empty());
-        if frames > 1 && fragments > frames && no_table {
-            // dicom-object finds a frame's fragments through the Basic Offset Table, which is
-            // optional: without it, frames after the first were lost. Split as pydicom does.
-            let all: Vec<_> = (0..fragments as usize)
-                .map(|i| self.obj.fragment(i).unwrap_or_default())
-                .collect();
-            let ranges =
-                crate::pixel::frames_by_end_marker(&all, frames as usize).ok_or_else(|| {
-                    self.corrupt(
-                        frame,
-                        CodecError::corrupt(
-                            "more fragments than frames, no offset table, and the fragments do \
-                             not end frame by frame with an end-of-image marker",
-                        ),
-                    )
-                })?;
-            let range = ranges.get(frame as usize).ok_or_else(missing)?;
-            return Ok(std::borrow::Cow::Owned(all[range.clone()].concat()));
-        }
-        self.obj.frame_pixel_data(frame).ok_or_else(missing)
+        self.obj
+            .frame_pixel_data(frame)
+            .ok_or_else(|| self.corrupt(frame, CodecError::corrupt("no fragment for this frame")))
     }
 
     fn decode_rle(&self, info: &PixelInfo, frame: u32) -> Result<Vec<u8>> {
