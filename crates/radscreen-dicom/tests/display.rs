@@ -60,3 +60,42 @@ fn windows_are_chosen_by_index_and_explicit_ones_apply() {
         .unwrap();
     assert!(d.iter().all(|v| *v > 0.0 && *v < 1.0));
 }
+
+/// A Modality LUT Sequence and a VOI LUT Sequence whose one item has an empty LUT Descriptor
+/// and empty LUT Data (as LEADTOOLS wrote them in an 8-bit JPEG sample): passed over, so the
+/// file reads as it does without them, not as an invalid LUT.
+#[test]
+fn empty_lut_items_are_passed_over() {
+    use dicom_core::value::{DataSetSequence, Value};
+    use dicom_core::{DataElement, PrimitiveValue, VR};
+    use dicom_dictionary_std::tags;
+    use dicom_object::InMemDicomObject;
+    use radscreen_dicom::ReadOptions;
+
+    let path = common::find_test_file("CT_small.dcm");
+    let mut obj = dicom_object::open_file(&path).unwrap();
+    let empty_item = || {
+        InMemDicomObject::from_element_iter([
+            DataElement::new(tags::LUT_DESCRIPTOR, VR::US, PrimitiveValue::Empty),
+            DataElement::new(tags::LUT_EXPLANATION, VR::LO, PrimitiveValue::Empty),
+            DataElement::new(tags::LUT_DATA, VR::US, PrimitiveValue::Empty),
+        ])
+    };
+    for tag in [tags::MODALITY_LUT_SEQUENCE, tags::VOILUT_SEQUENCE] {
+        obj.put(DataElement::new(
+            tag,
+            VR::SQ,
+            Value::Sequence(DataSetSequence::from(vec![empty_item()])),
+        ));
+    }
+    let mut bytes = Vec::new();
+    obj.write_all(&mut bytes).unwrap();
+    let with = DicomImage::from_bytes(&bytes, &path, &ReadOptions::new()).unwrap();
+    let without = DicomImage::open(&path).unwrap();
+    assert_eq!(with.modality(0).unwrap(), without.modality(0).unwrap());
+    let opts = DisplayOptions::new();
+    assert_eq!(
+        with.display(0, &opts).unwrap(),
+        without.display(0, &opts).unwrap()
+    );
+}
