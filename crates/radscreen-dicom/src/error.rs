@@ -52,11 +52,14 @@ pub enum Error {
         /// The cargo feature that would decode it, if there is one.
         feature: Option<&'static str>,
     },
-    /// The data set has no Pixel Data (or Float Pixel Data) element.
-    #[error("{path}: no pixel data")]
+    /// The data set has no integer Pixel Data element (a parametric map's Float Pixel Data is
+    /// not an image to screen either).
+    #[error("{path}: no pixel data{detail}")]
     NoPixelData {
         /// The file.
         path: PathBuf,
+        /// What the file holds instead, when it says (`""` or `": ..."`).
+        detail: String,
     },
     /// A required attribute is absent.
     #[error("{path}: missing attribute {name} {tag}")]
@@ -236,7 +239,7 @@ impl Error {
             | Error::Parse { path, .. }
             | Error::Malformed { path, .. }
             | Error::UnsupportedTransferSyntax { path, .. }
-            | Error::NoPixelData { path }
+            | Error::NoPixelData { path, .. }
             | Error::MissingAttribute { path, .. }
             | Error::InvalidAttribute { path, .. }
             | Error::Unsupported { path, .. }

@@ -234,8 +234,21 @@ impl DicomImage {
 
     fn describe_pixels(&self) -> Result<PixelInfo> {
         if self.obj.get(tags::PIXEL_DATA).is_none() {
+            // a parametric map's real-valued pixels are not an image to screen, but they are
+            // pixel data: say what the file holds
+            let detail = [tags::FLOAT_PIXEL_DATA, tags::DOUBLE_FLOAT_PIXEL_DATA]
+                .into_iter()
+                .find(|&t| self.obj.get(t).is_some())
+                .map(|t| {
+                    format!(
+                        ": it holds real-valued pixel data {t} (a parametric \
+                         map), which is not read"
+                    )
+                })
+                .unwrap_or_default();
             return Err(Error::NoPixelData {
                 path: self.path.clone(),
+                detail,
             });
         }
         let info = PixelInfo::from_obj(&self.path, &self.obj)?;
@@ -290,6 +303,7 @@ impl DicomImage {
             .get(tags::PIXEL_DATA)
             .ok_or_else(|| Error::NoPixelData {
                 path: self.path.clone(),
+                detail: String::new(),
             })?;
         let expected = info.decoded_frame_bytes();
         let mut data = match elem.value() {

@@ -99,3 +99,13 @@ fn empty_lut_items_are_passed_over() {
         without.display(0, &opts).unwrap()
     );
 }
+
+/// Parametric maps keep real values in Float Pixel Data, which is not read: no (integer) pixel
+/// data, so screening skips the file, and the message says what it holds.
+#[test]
+fn float_pixel_data_is_reported_as_unsupported() {
+    let img = DicomImage::open(common::data_file("cwil/paramap-float.dcm")).unwrap();
+    let err = img.pixel_info().unwrap_err();
+    assert_eq!(err.kind(), "no_pixel_data", "{err}");
+    assert!(err.to_string().contains("parametric map"), "{err}");
+}
