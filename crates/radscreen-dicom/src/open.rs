@@ -225,24 +225,9 @@ fn read_up_to<R: Read>(src: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-/// Explicit VRs whose header has a reserved word and a 4-byte length.
+/// As dicom-parser reads an explicit-VR header: an unknown VR is UN (4-byte length).
 fn long_length(vr: [u8; 2]) -> bool {
-    matches!(
-        &vr,
-        b"OB"
-            | b"OD"
-            | b"OF"
-            | b"OL"
-            | b"OV"
-            | b"OW"
-            | b"SQ"
-            | b"SV"
-            | b"UC"
-            | b"UN"
-            | b"UR"
-            | b"UT"
-            | b"UV"
-    )
+    crate::scan::long_length(dicom_core::VR::from_binary(vr).unwrap_or(dicom_core::VR::UN))
 }
 
 /// `meta` ("DICM" and the meta group's elements) as dicom-object's reader takes it: as it is

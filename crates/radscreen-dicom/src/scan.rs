@@ -89,22 +89,7 @@ pub(crate) fn check_lengths(
         } else if enc.explicit {
             // As dicom-parser does: an unknown VR reads as UN (4-byte length).
             let vr = VR::from_binary([bytes[pos + 4], bytes[pos + 5]]).unwrap_or(VR::UN);
-            let long = matches!(
-                vr,
-                VR::OB
-                    | VR::OD
-                    | VR::OF
-                    | VR::OL
-                    | VR::OV
-                    | VR::OW
-                    | VR::SQ
-                    | VR::SV
-                    | VR::UC
-                    | VR::UN
-                    | VR::UR
-                    | VR::UT
-                    | VR::UV
-            );
+            let long = long_length(vr);
             let vr = Some(vr);
             if long {
                 if pos + 12 > bytes.len() {
@@ -176,6 +161,26 @@ pub(crate) fn check_lengths(
         }
     }
     Ok(Scan::Fits)
+}
+
+/// Whether an explicit-VR header with this VR has a reserved word and a 4-byte length.
+pub(crate) fn long_length(vr: VR) -> bool {
+    matches!(
+        vr,
+        VR::OB
+            | VR::OD
+            | VR::OF
+            | VR::OL
+            | VR::OV
+            | VR::OW
+            | VR::SQ
+            | VR::SV
+            | VR::UC
+            | VR::UN
+            | VR::UR
+            | VR::UT
+            | VR::UV
+    )
 }
 
 /// Bytes per value of the binary VRs (1 for text and byte VRs).
