@@ -1,4 +1,4 @@
-//! f16 against f32 on a quarter of sample-data, on a wgpu adapter that runs f16 shaders (Mesa's
+//! f16 against f32 on an eighth of sample-data, on a wgpu adapter that runs f16 shaders (Mesa's
 //! lavapipe in CI; all of sample-data on an H200 in docs/benchmarks.md): the same flags, and
 //! probabilities within 3e-3.
 //!
@@ -35,9 +35,10 @@ fn screen(precision: Precision) -> Result<Scores, String> {
     assert_eq!(screener.device().precision, precision);
     assert_eq!(screener.model().precision(), precision);
     let (files, _) = walk(&root, None).unwrap();
-    // every fourth file (all modalities): the shipped model scores whole images at its pixel
-    // size, a few seconds an image on lavapipe, so all 96 twice would take CI many minutes
-    let files: Vec<String> = files.into_iter().step_by(4).collect();
+    // every eighth file (all modalities): the shipped model scores whole images at its pixel
+    // size, tens of seconds an image on lavapipe on a 2-core AVX2 machine (every fourth file
+    // took 26 minutes there, over a quarter of CI's time)
+    let files: Vec<String> = files.into_iter().step_by(8).collect();
     let mut scored = Scores::new();
     screener
         .screen_files(&root, &files, &mut |res| {
@@ -75,7 +76,7 @@ fn f16_scores_sample_data_as_f32_does() {
             return;
         }
     };
-    assert!(full.len() >= 20, "{} images scored", full.len());
+    assert!(full.len() >= 10, "{} images scored", full.len());
     assert_eq!(half.len(), full.len());
     let (mut max, mut sum, mut n) = (0.0f32, 0.0f64, 0usize);
     for (key, (s32, f32_flags)) in &full {
