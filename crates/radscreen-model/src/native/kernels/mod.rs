@@ -405,7 +405,15 @@ struct Geom {
     wo: usize,
     /// floats between one output block's weights and the next one's
     w_block: usize,
+    /// whether the last output block holds at most half its lanes (24 channels in two
+    /// blocks): its upper half is then bias 0 + 0 · x, which the kernels may skip
+    half: bool,
     relu: bool,
+}
+
+/// Whether `cout` channels leave the last block at most half used ([`Geom::half`]).
+fn half_last(cout: usize) -> bool {
+    (1..=LANES / 2).contains(&(cout % LANES))
 }
 
 // SAFETY: the tasks only read through `w`, `bias`, `x` and `res`, and write through `out`
@@ -518,6 +526,7 @@ fn prepare(
         res_border: residual.map_or(0, |r| r.border),
         wo,
         w_block: cbi * p.k * p.k * LANES * LANES,
+        half: half_last(p.cout),
         relu,
     };
     Ok((g, out))
@@ -552,7 +561,8 @@ unsafe fn run_rows(isa: Isa, gs: &[Geom], n: usize, ho: usize) {
 }
 
 /// The tile and row functions, written once over the vector operations of the module it is
-/// expanded in (`zero`, `load`, `store`, `splat`, `fma`, `add`, `relu`) and its attributes.
+/// expanded in (`zero`, `load`, `store`, `splat`, `fma`, `fma_low`, `add`, `relu`) and its
+/// attributes.
 /// The table gives the tile shapes, `output blocks => pixels`, widest first and ending with 1
 /// block: as many accumulators as the registers hold next to the weights and a broadcast.
 macro_rules! kernel_body {
@@ -585,27 +595,10 @@ macro_rules! kernel_body {
                     let left = g.cbo - ob;
                     $(
                         if left >= $ob {
-                            let mut ox = 0;
-                            while ox + $wt <= g.wo {
-                                tile::<$ob, $wt>(g, x, out, res, ob, ox);
-                                ox += $wt;
-                            }
-                            // the rest of the row in tiles of halving widths
-                            if $wt > 8 && ox + 8 <= g.wo {
-                                tile::<$ob, 8>(g, x, out, res, ob, ox);
-                                ox += 8;
-                            }
-                            if $wt > 4 && ox + 4 <= g.wo {
-                                tile::<$ob, 4>(g, x, out, res, ob, ox);
-                                ox += 4;
-                            }
-                            if $wt > 2 && ox + 2 <= g.wo {
-                                tile::<$ob, 2>(g, x, out, res, ob, ox);
-                                ox += 2;
-                            }
-                            while ox < g.wo {
-                                tile::<$ob, 1>(g, x, out, res, ob, ox);
-                                ox += 1;
+                            if g.half && ob + $ob == g.cbo {
+                                span::<$ob, $wt, true>(g, x, out, res, ob);
+                            } else {
+                                span::<$ob, $wt, false>(g, x, out, res, ob);
                             }
                             ob += $ob;
                             continue;
@@ -616,13 +609,54 @@ macro_rules! kernel_body {
             }
         }
 
-        /// `OB` output blocks × `WT` pixels from column `ox0`, accumulated in registers.
+        /// Output blocks `ob..ob + OB` of the row in tiles of `WT` pixels, the rest of the
+        /// row in tiles of halving widths; `HALF`: the last of the blocks is half used.
         ///
         /// # Safety
         /// As [`row`]; `x`, `out` and `res` point at the row's first pixel.
         $(#[$attr])*
         #[inline]
-        unsafe fn tile<const OB: usize, const WT: usize>(
+        unsafe fn span<const OB: usize, const WT: usize, const HALF: bool>(
+            g: &Geom,
+            x: *const f32,
+            out: *mut f32,
+            res: *const f32,
+            ob: usize,
+        ) {
+            // SAFETY: as `row`'s
+            unsafe {
+                let mut ox = 0;
+                while ox + WT <= g.wo {
+                    tile::<OB, WT, HALF>(g, x, out, res, ob, ox);
+                    ox += WT;
+                }
+                if WT > 8 && ox + 8 <= g.wo {
+                    tile::<OB, 8, HALF>(g, x, out, res, ob, ox);
+                    ox += 8;
+                }
+                if WT > 4 && ox + 4 <= g.wo {
+                    tile::<OB, 4, HALF>(g, x, out, res, ob, ox);
+                    ox += 4;
+                }
+                if WT > 2 && ox + 2 <= g.wo {
+                    tile::<OB, 2, HALF>(g, x, out, res, ob, ox);
+                    ox += 2;
+                }
+                while ox < g.wo {
+                    tile::<OB, 1, HALF>(g, x, out, res, ob, ox);
+                    ox += 1;
+                }
+            }
+        }
+
+        /// `OB` output blocks × `WT` pixels from column `ox0`, accumulated in registers;
+        /// `HALF`: only the lower half of the last block's lanes is computed (`fma_low`).
+        ///
+        /// # Safety
+        /// As [`row`]; `x`, `out` and `res` point at the row's first pixel.
+        $(#[$attr])*
+        #[inline]
+        unsafe fn tile<const OB: usize, const WT: usize, const HALF: bool>(
             g: &Geom,
             x: *const f32,
             out: *mut f32,
@@ -657,7 +691,11 @@ macro_rules! kernel_body {
                                 for j in 0..WT {
                                     let xv = splat(*xp.add(j * s * g.in_px + ic));
                                     for o in 0..OB {
-                                        acc[o][j] = fma(xv, wv[o], acc[o][j]);
+                                        acc[o][j] = if HALF && o + 1 == OB {
+                                            fma_low(xv, wv[o], acc[o][j])
+                                        } else {
+                                            fma(xv, wv[o], acc[o][j])
+                                        };
                                     }
                                 }
                             }
@@ -736,6 +774,13 @@ mod avx512 {
         _mm512_max_ps(a, _mm512_setzero_ps())
     }
 
+    /// The full fma: every lane past a layer's channels stays 0 either way (its weights are 0).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn fma_low(a: V, b: V, c: V) -> V {
+        fma(a, b, c)
+    }
+
     kernel_body!(#[target_feature(enable = "avx512f")]; 2 => 8, 1 => 8);
 
     /// Winograd's products (1×1, weights in L1): wider tiles than the direct kernels'.
@@ -804,6 +849,13 @@ mod avx2 {
         [_mm256_max_ps(a[0], z), _mm256_max_ps(a[1], z)]
     }
 
+    /// The lower register only: a half-used block's upper lanes keep their bias, 0.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn fma_low(a: V, b: V, c: V) -> V {
+        [_mm256_fmadd_ps(a[0], b[0], c[0]), c[1]]
+    }
+
     kernel_body!(#[target_feature(enable = "avx2,fma")]; 2 => 3, 1 => 6);
 
     /// Winograd's products: the direct kernels' tiles.
@@ -853,6 +905,17 @@ mod portable {
     #[inline]
     fn relu(a: V) -> V {
         a.map(|v| v.max(0.0))
+    }
+
+    #[inline]
+    fn fma_low(a: V, b: V, c: V) -> V {
+        std::array::from_fn(|l| {
+            if l < LANES / 2 {
+                a[l] * b[l] + c[l]
+            } else {
+                c[l]
+            }
+        })
     }
 
     kernel_body!(; 1 => 4);

@@ -227,6 +227,7 @@ pub(crate) fn conv(
         res_border: 0,
         wo: ntx,
         w_block: cbi * LANES * LANES,
+        half: super::half_last(p.cout),
         relu: false,
     };
     (0..x.n * nty).into_par_iter().for_each(|task| {
