@@ -172,6 +172,21 @@ fn values(path: &Path) -> (Vec<f32>, usize, f32) {
     )
 }
 
+/// The generator's robust range of a radiograph's values (`place::percentiles`): 1st to 99th
+/// percentile of the values above the image's own 1st percentile.
+fn robust_range(x: &[f32]) -> f32 {
+    let q = |v: &mut Vec<f32>, f: f32| {
+        v.sort_by(f32::total_cmp);
+        v[((v.len() - 1) as f32 * f) as usize]
+    };
+    let floor = q(&mut x.to_vec(), 0.01);
+    let mut above: Vec<f32> = x.iter().copied().filter(|&v| v > floor).collect();
+    if above.is_empty() {
+        return 0.0;
+    }
+    q(&mut above, 0.99) - q(&mut above, 0.01)
+}
+
 /// Every lesion is checked against the same case rendered without findings (same seed, rates
 /// 0: same slab, exposure and noise): the image changed where lesions.csv puts the lesion, by
 /// about the recorded contrast, and nowhere else; a tumour's changed area is no wider than its
@@ -210,7 +225,16 @@ fn inserted_lesions_are_where_and_what_lesions_csv_says() {
         let reach = if radiograph { 3.0 } else { 1.5 };
         // a fracture moves bone (its pixels both gain and lose), so its mean change says little:
         // on CT its visible change is the generator's 120 HU; count 100 HU and more
+        // on a real radiograph its visible change is the generator's 5 % of the image's robust
+        // range (1st to 99th percentile of the values above the 1st): count 4 % and more
+        let drr = m.modality == "DX" && ct_backgrounds.contains(&m.background);
+        let film_floor = if radiograph && !drr {
+            0.04 * robust_range(&b)
+        } else {
+            0.0
+        };
         let floor = |k: &LesionRow| match (radiograph, k.finding.as_str(), m.modality.as_str()) {
+            (true, "fracture", _) => film_floor.max(20.0),
             (true, ..) => 20.0,
             (false, "fracture", "CT") => 100.0,
             _ => 1.0,
@@ -229,7 +253,7 @@ fn inserted_lesions_are_where_and_what_lesions_csv_says() {
         }
         // a DRR's record covers what changed by 15 % of the projected peak (the generator's
         // rule): a strong lesion's fainter rim reaches past it, so count changes from there
-        if m.modality == "DX" && ct_backgrounds.contains(&m.background) {
+        if drr {
             let peak = a
                 .iter()
                 .zip(&b)

@@ -145,8 +145,9 @@ impl Projection {
     }
 
     /// The record of a change inserted into the volume (voxels and their old values): the
-    /// projected change ∫Δμ ds, its footprint where it reaches `fraction` of its peak, and the
-    /// footprint's mean change (in ∫μ ds units).
+    /// projected change ∫Δμ ds, its footprint where it reaches `fraction` of its
+    /// peak, centred on its core (half the peak and more), and the footprint's mean change (in
+    /// ∫μ ds units).
     pub fn record(
         &self,
         v: &Volume,
@@ -167,8 +168,18 @@ impl Projection {
             .map(|(&(u, z), &d)| (self.detector_of(u as f32, z as f32), d))
             .collect();
         let n = foot.len() as f32;
-        let row = foot.iter().map(|f| f.0.0).sum::<f32>() / n;
-        let col = foot.iter().map(|f| f.0.1).sum::<f32>() / n;
+        // the centre is the core's (where the change reaches half its peak), the circle covers
+        // the whole footprint: a fracture's projection is often strong at one end and faint
+        // along the bone, and the footprint's own centroid then sits in the faint part, up to
+        // half a radius from what a reader (or a detector) sees
+        let core: Vec<(f32, f32)> = foot
+            .iter()
+            .filter(|f| f.1.abs() >= 0.5 * peak)
+            .map(|f| f.0)
+            .collect();
+        let m = core.len() as f32;
+        let row = core.iter().map(|f| f.0).sum::<f32>() / m;
+        let col = core.iter().map(|f| f.1).sum::<f32>() / m;
         // a source voxel covers several detector pixels: add half its footprint
         let half = 0.5 * self.src_step[0].max(self.src_step[1]) / self.pixel_mm;
         let radius = foot
@@ -288,6 +299,32 @@ mod tests {
         // and the projection is brighter there than beside it
         let at = |r: f32, c: f32| p.px[r as usize * p.cols + c as usize];
         assert!(at(l.row, l.col) > at(l.row, l.col + 10.0));
+    }
+
+    /// A change strong at one end and faint along the rest (a fracture's projection, often) is
+    /// centred where it is strong, and its circle still covers the faint part.
+    #[test]
+    fn a_record_is_centred_on_the_strong_part_of_a_change() {
+        let mut v = Volume::filled([30, 30, 40], [1.0, 1.0, 1.0], 0.0);
+        let mut changed = Vec::new();
+        // one column of voxels along z 5..35: +1000 HU over z 30..35, +300 HU below
+        for z in 5..35 {
+            for y in 10..20 {
+                let i = v.idx(15, y, z);
+                changed.push((i, v.data[i]));
+                v.data[i] = if z >= 30 { 1000.0 } else { 300.0 };
+            }
+        }
+        let p = Projection::new(&v, View::Frontal, 1.0);
+        let l = p
+            .record(&v, &changed, Finding::Fracture, 3.0, 0.15, "bone")
+            .unwrap();
+        // z 30..35 → rows 39 − z = 5..9, centre 7; the faint part reaches row 34
+        assert!(
+            (l.row - 7.0).abs() < 0.01 && (l.col - 15.0).abs() < 0.01,
+            "{l:?}"
+        );
+        assert!(l.radius_px >= 34.0 - 7.0, "{l:?}");
     }
 
     /// A record sums over the lesion's footprint: the same change gives the same bits every

@@ -189,38 +189,48 @@ pub fn noise_sigma(v: &Volume, range: (f32, f32)) -> f32 {
 fn records(
     v: &Volume,
     before: &[(usize, f32)],
-    changed: impl Fn(f32, f32) -> bool,
+    min_change: f32,
     finding: Finding,
     size_mm: f32,
     detail: &str,
 ) -> Vec<(usize, Lesion)> {
     let [nx, ny, _] = v.dims;
-    let mut per: std::collections::BTreeMap<usize, Vec<(f32, f32, f32)>> = Default::default();
+    // per slice: (row, col, change, whether it reaches `min_change`)
+    let mut per: std::collections::BTreeMap<usize, Vec<(f32, f32, f32, bool)>> = Default::default();
     for &(i, old) in before {
-        let new = v.data[i];
-        if changed(old, new) {
+        let d = v.data[i] - old;
+        // the rim: what changed by half the threshold lies inside the circle too (a fracture's
+        // fragment fades out along the bone, and a circle drawn to the threshold alone left
+        // changes of 80-95 % of it just outside)
+        if d.abs() >= 0.5 * min_change {
             let z = i / (nx * ny);
             let r = i % (nx * ny);
-            per.entry(z)
-                .or_default()
-                .push(((r / nx) as f32, (r % nx) as f32, new - old));
+            per.entry(z).or_default().push((
+                (r / nx) as f32,
+                (r % nx) as f32,
+                d,
+                d.abs() >= min_change,
+            ));
         }
     }
     per.into_iter()
-        .filter(|(_, px)| !px.is_empty())
-        .map(|(z, px)| {
-            let n = px.len() as f32;
+        .filter_map(|(z, px)| {
+            let strong: Vec<_> = px.iter().filter(|p| p.3).collect();
+            if strong.is_empty() {
+                return None;
+            }
+            let n = strong.len() as f32;
             let (row, col) = (
-                px.iter().map(|p| p.0).sum::<f32>() / n,
-                px.iter().map(|p| p.1).sum::<f32>() / n,
+                strong.iter().map(|p| p.0).sum::<f32>() / n,
+                strong.iter().map(|p| p.1).sum::<f32>() / n,
             );
             let radius = px
                 .iter()
                 .map(|p| ((p.0 - row).powi(2) + (p.1 - col).powi(2)).sqrt())
                 .fold(0.0, f32::max)
                 + 0.5;
-            let contrast = px.iter().map(|p| p.2).sum::<f32>() / n;
-            (
+            let contrast = strong.iter().map(|p| p.2).sum::<f32>() / n;
+            Some((
                 z,
                 Lesion {
                     finding,
@@ -231,7 +241,7 @@ fn records(
                     contrast,
                     detail: detail.to_string(),
                 },
-            )
+            ))
         })
         .collect()
 }
@@ -278,14 +288,7 @@ pub fn insert_tumor(
         }
     }
     let size = 2.0 * r_mm;
-    let records = records(
-        v,
-        &before,
-        |o, n| (n - o).abs() >= min_change,
-        Finding::Tumor,
-        size,
-        detail,
-    );
+    let records = records(v, &before, min_change, Finding::Tumor, size, detail);
     Insertion {
         records,
         changed: before,
@@ -428,14 +431,7 @@ pub fn insert_fracture(
             }
         }
     }
-    let records = records(
-        v,
-        &before,
-        |o, n| (n - o).abs() >= min_change,
-        Finding::Fracture,
-        size_mm,
-        detail,
-    );
+    let records = records(v, &before, min_change, Finding::Fracture, size_mm, detail);
     Insertion {
         records,
         changed: before,
@@ -573,6 +569,34 @@ mod tests {
         assert_eq!(v.data[v.idx(5, 15, 0)], 800.0);
         let l = &recs[0].1;
         assert!((l.col - 30.0).abs() < 4.0 && l.contrast < 0.0, "{l:?}");
+    }
+
+    /// A record's centre and contrast are those of what reaches the threshold; its circle also
+    /// holds the rim that changed by half of it.
+    #[test]
+    fn a_record_circle_holds_the_faint_rim() {
+        let mut v = Volume::filled([40, 40, 1], [1.0; 3], 0.0);
+        let mut before = Vec::new();
+        // 3×3 of +100 at (10, 10) and a tail of +60 along the row out to column 20
+        for (r, c, d) in (9..12)
+            .flat_map(|r| (9..12).map(move |c| (r, c, 100.0)))
+            .chain((12..=20).map(|c| (10, c, 60.0)))
+        {
+            let i = v.idx(c, r, 0);
+            before.push((i, 0.0));
+            v.data[i] = d;
+        }
+        let recs = records(&v, &before, 100.0, Finding::Fracture, 5.0, "bone");
+        let l = &recs[0].1;
+        assert!(
+            (l.row - 10.0).abs() < 1e-4 && (l.col - 10.0).abs() < 1e-4,
+            "{l:?}"
+        );
+        assert_eq!(l.contrast, 100.0);
+        assert_eq!(l.radius_px, 10.5);
+        // below half the threshold the tail is not the finding's
+        let recs = records(&v, &before, 130.0, Finding::Fracture, 5.0, "bone");
+        assert!(recs.is_empty());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::phi::{Patient, uid};
 use crate::real::drr::{Projection, View, projected_peak};
 use crate::real::index::{Entry, read_index};
 use crate::real::insert::Insertion;
-use crate::real::place::{Loaded, add_fracture, add_tumor};
+use crate::real::place::{Loaded, Taken, add_fracture, add_tumor};
 use crate::real::volume::Volume;
 use crate::real::write::{encode, io, modality_of, write_truth};
 use crate::rng::{Rng, mix};
@@ -195,8 +195,10 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
             } else {
                 rt.int(1, 3)
             };
+            let mut taken = Taken::default();
             for _ in 0..tumors {
-                if let Some(i) = add_tumor(bg, &mut v, &labels, &mut rt, inner, false) {
+                if let Some(i) = add_tumor(bg, &mut v, &labels, &mut rt, inner, false, &taken) {
+                    taken.add(&v, &i.changed);
                     recs.extend(i.records);
                 }
             }
@@ -208,7 +210,8 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 rf.int(3, 5)
             };
             for _ in 0..fractures {
-                if let Some(i) = add_fracture(bg, &mut v, &labels, &mut rf, inner) {
+                if let Some(i) = add_fracture(bg, &mut v, &labels, &mut rf, inner, &taken) {
+                    taken.add(&v, &i.changed);
                     recs.extend(i.records);
                 }
             }
@@ -259,6 +262,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
             let mut v = bg.vol.clone();
             let labels = bg.labels.clone();
             let mut ins = Vec::new();
+            let mut taken = Taken::default();
             // a finding counts only if its projection can be seen: an undisplaced rib
             // fracture on 2.5-mm slices may vanish in the film; then it is undone and drawn again
             let visible = |v: &mut Volume, i: Insertion| -> Option<Insertion> {
@@ -274,9 +278,10 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 if !case.tumor {
                     break;
                 }
-                if let Some(i) = add_tumor(bg, &mut v, &labels, &mut rt, (0, nz), true)
+                if let Some(i) = add_tumor(bg, &mut v, &labels, &mut rt, (0, nz), true, &taken)
                     .and_then(|i| visible(&mut v, i))
                 {
+                    taken.add(&v, &i.changed);
                     ins.push((Finding::Tumor, i));
                     break;
                 }
@@ -285,7 +290,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 if !case.fracture {
                     break;
                 }
-                if let Some(i) = add_fracture(bg, &mut v, &labels, &mut rf, (0, nz))
+                if let Some(i) = add_fracture(bg, &mut v, &labels, &mut rf, (0, nz), &taken)
                     .and_then(|i| visible(&mut v, i))
                 {
                     ins.push((Finding::Fracture, i));
