@@ -856,7 +856,10 @@ mod avx2 {
         [_mm256_fmadd_ps(a[0], b[0], c[0]), c[1]]
     }
 
-    kernel_body!(#[target_feature(enable = "avx2,fma")]; 2 => 3, 1 => 6);
+    // one block × 6 pixels: 12 accumulators, 2 weight registers and a broadcast fit the 16 ymm
+    // registers; the two-block × 3 tile (12 + 4 + 1) spilled two accumulators to the stack in
+    // its inner loop (seen in `perf annotate`), their reloads on the FMA chains
+    kernel_body!(#[target_feature(enable = "avx2,fma")]; 1 => 6);
 
     /// Winograd's products: the direct kernels' tiles.
     pub(super) mod gemm {
