@@ -224,11 +224,14 @@ fn records(
                 strong.iter().map(|p| p.0).sum::<f32>() / n,
                 strong.iter().map(|p| p.1).sum::<f32>() / n,
             );
-            let radius = px
-                .iter()
-                .map(|p| ((p.0 - row).powi(2) + (p.1 - col).powi(2)).sqrt())
-                .fold(0.0, f32::max)
-                + 0.5;
+            let far = |px: &mut dyn Iterator<Item = &(f32, f32, f32, bool)>| {
+                px.map(|p| ((p.0 - row).powi(2) + (p.1 - col).powi(2)).sqrt())
+                    .fold(0.0, f32::max)
+            };
+            // the rim widens the circle by at most 4 px: a fragment resampled from textured
+            // tissue scatters faint changes far along the bone, which are not the finding
+            let strong_r = far(&mut strong.iter().copied());
+            let radius = far(&mut px.iter()).min(strong_r + 4.0) + 0.5;
             let contrast = strong.iter().map(|p| p.2).sum::<f32>() / n;
             Some((
                 z,
@@ -572,31 +575,41 @@ mod tests {
     }
 
     /// A record's centre and contrast are those of what reaches the threshold; its circle also
-    /// holds the rim that changed by half of it.
+    /// holds the rim that changed by half of it, up to 4 px beyond the strong part.
     #[test]
     fn a_record_circle_holds_the_faint_rim() {
         let mut v = Volume::filled([40, 40, 1], [1.0; 3], 0.0);
         let mut before = Vec::new();
-        // 3×3 of +100 at (10, 10) and a tail of +60 along the row out to column 20
-        for (r, c, d) in (9..12)
-            .flat_map(|r| (9..12).map(move |c| (r, c, 100.0)))
-            .chain((12..=20).map(|c| (10, c, 60.0)))
-        {
+        let put = |v: &mut Volume, before: &mut Vec<(usize, f32)>, r: usize, c: usize, d: f32| {
             let i = v.idx(c, r, 0);
             before.push((i, 0.0));
             v.data[i] = d;
+        };
+        // 3×3 of +100 at (10, 10) and a rim of +60 along the row out to column 14
+        for r in 9..12 {
+            for c in 9..12 {
+                put(&mut v, &mut before, r, c, 100.0);
+            }
         }
-        let recs = records(&v, &before, 100.0, Finding::Fracture, 5.0, "bone");
-        let l = &recs[0].1;
+        for c in 12..=14 {
+            put(&mut v, &mut before, 10, c, 60.0);
+        }
+        let rec = |v: &Volume, before: &[(usize, f32)], t: f32| {
+            records(v, before, t, Finding::Fracture, 5.0, "bone")
+        };
+        let l = rec(&v, &before, 100.0)[0].1.clone();
         assert!(
             (l.row - 10.0).abs() < 1e-4 && (l.col - 10.0).abs() < 1e-4,
             "{l:?}"
         );
         assert_eq!(l.contrast, 100.0);
-        assert_eq!(l.radius_px, 10.5);
-        // below half the threshold the tail is not the finding's
-        let recs = records(&v, &before, 130.0, Finding::Fracture, 5.0, "bone");
-        assert!(recs.is_empty());
+        assert_eq!(l.radius_px, 4.5);
+        // a faint change far out (column 30) widens the circle by 4 px beyond the strong part
+        put(&mut v, &mut before, 10, 30, 60.0);
+        let l = rec(&v, &before, 100.0)[0].1.clone();
+        assert!((l.radius_px - (2f32.sqrt() + 4.5)).abs() < 1e-4, "{l:?}");
+        // below half the threshold the rim is not the finding's, and nothing reaches 130
+        assert!(rec(&v, &before, 130.0).is_empty());
     }
 
     #[test]

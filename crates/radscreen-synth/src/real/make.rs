@@ -262,7 +262,8 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
             let mut v = bg.vol.clone();
             let labels = bg.labels.clone();
             let mut ins = Vec::new();
-            let mut taken = Taken::default();
+            // the film is frontal: rays along y
+            let mut taken = Taken::projected(1);
             // a finding counts only if its projection can be seen: an undisplaced rib
             // fracture on 2.5-mm slices may vanish in the film; then it is undone and drawn again
             let visible = |v: &mut Volume, i: Insertion| -> Option<Insertion> {

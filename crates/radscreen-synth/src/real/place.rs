@@ -129,24 +129,30 @@ fn in_set(labels: &Option<Vec<u16>>, set: &[u16], i: usize) -> bool {
 
 /// Where the findings already put into a volume are, as (centre in voxel coordinates, reach
 /// in mm), so that the next keeps clear of them: two lesions that overlap change each other's
-/// pixels, and one record then says the opposite of what its circle shows.
+/// pixels, and one record then says the opposite of what its circle shows. A volume that is
+/// projected compares positions on the film (`along`: the axis the rays run along is ignored),
+/// as a nodule in front of a rib overlaps it there.
 #[derive(Default)]
-pub(super) struct Taken(Vec<([f32; 3], f32)>);
+pub(super) struct Taken {
+    spots: Vec<([f32; 3], f32)>,
+    along: Option<usize>,
+}
 
 impl Taken {
+    /// For a volume projected along axis `along` (0: x, 1: y, 2: z).
+    pub(super) fn projected(along: usize) -> Self {
+        Taken {
+            spots: Vec::new(),
+            along: Some(along),
+        }
+    }
+
     /// Adds the extent of the voxels an insertion changed.
     pub(super) fn add(&mut self, v: &Volume, changed: &[(usize, f32)]) {
         if changed.is_empty() {
             return;
         }
-        let [nx, ny, _] = v.dims;
-        let at = |i: usize| {
-            [
-                (i % nx) as f32,
-                ((i / nx) % ny) as f32,
-                (i / (nx * ny)) as f32,
-            ]
-        };
+        let at = |i: usize| voxel_of(v.dims, i);
         let mut c = [0f32; 3];
         for &(i, _) in changed {
             let p = at(i);
@@ -155,31 +161,37 @@ impl Taken {
         c.iter_mut().for_each(|a| *a /= changed.len() as f32);
         let reach = changed
             .iter()
-            .map(|&(i, _)| mm_between(v.spacing, at(i), c))
+            .map(|&(i, _)| self.mm_between(v.spacing, at(i), c))
             .fold(0.0, f32::max);
-        self.0
+        self.spots
             .push((c, reach + v.spacing.iter().copied().fold(0.0, f32::max)));
     }
 
     /// Whether a finding reaching `reach_mm` from voxel `i` stays clear of every one taken.
     fn clear(&self, dims: [usize; 3], spacing: [f32; 3], i: usize, reach_mm: f32) -> bool {
-        let [nx, ny, _] = dims;
-        let p = [
-            (i % nx) as f32,
-            ((i / nx) % ny) as f32,
-            (i / (nx * ny)) as f32,
-        ];
-        self.0
+        let p = voxel_of(dims, i);
+        self.spots
             .iter()
-            .all(|&(c, r)| mm_between(spacing, p, c) > r + reach_mm + 2.0)
+            .all(|&(c, r)| self.mm_between(spacing, p, c) > r + reach_mm + 2.0)
+    }
+
+    fn mm_between(&self, spacing: [f32; 3], a: [f32; 3], b: [f32; 3]) -> f32 {
+        (0..3)
+            .filter(|&k| self.along != Some(k))
+            .map(|k| ((a[k] - b[k]) * spacing[k]).powi(2))
+            .sum::<f32>()
+            .sqrt()
     }
 }
 
-fn mm_between(spacing: [f32; 3], a: [f32; 3], b: [f32; 3]) -> f32 {
-    (0..3)
-        .map(|k| ((a[k] - b[k]) * spacing[k]).powi(2))
-        .sum::<f32>()
-        .sqrt()
+/// Voxel coordinates (x, y, z) of linear index `i` ([`Volume::idx`]'s inverse).
+fn voxel_of(dims: [usize; 3], i: usize) -> [f32; 3] {
+    let [nx, ny, _] = dims;
+    [
+        (i % nx) as f32,
+        ((i / nx) % ny) as f32,
+        (i / (nx * ny)) as f32,
+    ]
 }
 
 /// Directions used to check that a lesion fits inside its organ.
@@ -352,10 +364,10 @@ pub(super) fn add_tumor(
         let within: Vec<bool> = v.data.iter().map(|&x| x >= lo && x <= hi).collect();
         ok = Box::new(move |i| within[i]);
     }
-    // lobes and spicules reach out to about 1.6 times the mean radius
+    // lobes and spicules together reach out to about 3.2 times the mean radius
     let (dims, spacing) = (v.dims, v.spacing);
     let center = find_site(v, rng, z_range, 0.5 * diameter, &|i| {
-        ok(i) && taken.clear(dims, spacing, i, 0.8 * diameter)
+        ok(i) && taken.clear(dims, spacing, i, 1.6 * diameter)
     })?;
     drop(ok);
     let shape = Shape::draw(rng, center, diameter, spiculate);
@@ -386,8 +398,9 @@ pub(super) fn add_fracture(
     }
     let [nx, ny, _] = v.dims;
     let (dims, spacing) = (v.dims, v.spacing);
-    // a fracture's change reaches at most 14 mm along the bone from its site
-    let clear = |i: usize| taken.clear(dims, spacing, i, 14.0);
+    // a fracture's change reaches at most 14 mm from the bone's axis and 14 mm along it, and
+    // its fragment moves by up to 3 mm
+    let clear = |i: usize| taken.clear(dims, spacing, i, 14.0 * std::f32::consts::SQRT_2 + 3.0);
     for _ in 0..60 {
         let (site, name, levels): ([usize; 3], &str, BoneLevels);
         let is_bone: Box<dyn Fn(usize) -> bool + '_>;

@@ -36,7 +36,7 @@ pub(crate) const LANES: usize = 16;
 pub(crate) enum Isa {
     /// AVX-512F: one register per channel block, tiles of up to 4 blocks × 6 pixels.
     Avx512,
-    /// AVX2 and FMA: two registers per block, tiles of up to 2 blocks × 3 pixels.
+    /// AVX2 and FMA: two registers per block, tiles of 1 block × 6 pixels.
     Avx2,
     /// Plain Rust that the compiler vectorises as it can (any CPU).
     Portable,
