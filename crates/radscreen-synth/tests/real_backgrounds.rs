@@ -195,7 +195,13 @@ fn robust_range(x: &[f32]) -> f32 {
 fn inserted_lesions_are_where_and_what_lesions_csv_says() {
     let Some(bg) = backgrounds() else { return };
     let (with, without) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let o = RealOptions::new(&bg).with_count(200).with_seed(11);
+    // seed 11 in CI; scripts/check-real-records.sh runs it on others (RADSCREEN_RECORDS_SEED):
+    // seeds 13 and 15 found generator faults that seed 11 hid
+    let seed = std::env::var("RADSCREEN_RECORDS_SEED")
+        .ok()
+        .map(|s| s.parse().expect("RADSCREEN_RECORDS_SEED is a number"))
+        .unwrap_or(11);
+    let o = RealOptions::new(&bg).with_count(200).with_seed(seed);
     let sum = generate_real(with.path(), &o).unwrap();
     assert!(sum.tumor_images > 0 && sum.fracture_images > 0, "{sum:?}");
     generate_real(without.path(), &o.clone().with_rates(0.0, 0.0)).unwrap();
