@@ -261,6 +261,13 @@ pub fn gaussian(px: &[f32], rows: usize, cols: usize, sigma: f32) -> Vec<f32> {
 mod tests {
     use super::*;
 
+    /// Sets voxel (x, y, z) to `hu`, noting its old value in `changed`.
+    fn set(v: &mut Volume, changed: &mut Vec<(usize, f32)>, [x, y, z]: [usize; 3], hu: f32) {
+        let i = v.idx(x, y, z);
+        changed.push((i, v.data[i]));
+        v.data[i] = hu;
+    }
+
     #[test]
     fn a_water_slab_projects_to_its_thickness_times_mu() {
         // 40 voxels of 0.5 mm of water along y: 20 mm
@@ -280,9 +287,7 @@ mod tests {
         for z in 15..18 {
             for y in 18..21 {
                 for x in 10..13 {
-                    let i = v.idx(x, y, z);
-                    changed.push((i, v.data[i]));
-                    v.data[i] = 40.0;
+                    set(&mut v, &mut changed, [x, y, z], 40.0);
                 }
             }
         }
@@ -310,9 +315,8 @@ mod tests {
         // one column of voxels along z 5..35: +1000 HU over z 30..35, +300 HU below
         for z in 5..35 {
             for y in 10..20 {
-                let i = v.idx(15, y, z);
-                changed.push((i, v.data[i]));
-                v.data[i] = if z >= 30 { 1000.0 } else { 300.0 };
+                let hu = if z >= 30 { 1000.0 } else { 300.0 };
+                set(&mut v, &mut changed, [15, y, z], hu);
             }
         }
         let p = Projection::new(&v, View::Frontal, 1.0);
@@ -336,9 +340,8 @@ mod tests {
         for z in 4..20 {
             for y in 10..50 {
                 for x in 7..41 {
-                    let i = v.idx(x, y, z);
-                    changed.push((i, v.data[i]));
-                    v.data[i] = 13.0 + (x * 7 + y * 3 + z) as f32 * 0.37;
+                    let hu = 13.0 + (x * 7 + y * 3 + z) as f32 * 0.37;
+                    set(&mut v, &mut changed, [x, y, z], hu);
                 }
             }
         }

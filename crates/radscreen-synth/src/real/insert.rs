@@ -194,7 +194,6 @@ fn records(
     size_mm: f32,
     detail: &str,
 ) -> Vec<(usize, Lesion)> {
-    let [nx, ny, _] = v.dims;
     // per slice: (row, col, change, whether it reaches `min_change`)
     let mut per: std::collections::BTreeMap<usize, Vec<(f32, f32, f32, bool)>> = Default::default();
     for &(i, old) in before {
@@ -203,14 +202,10 @@ fn records(
         // fragment fades out along the bone, and a circle drawn to the threshold alone left
         // changes of 80-95 % of it just outside)
         if d.abs() >= 0.5 * min_change {
-            let z = i / (nx * ny);
-            let r = i % (nx * ny);
-            per.entry(z).or_default().push((
-                (r / nx) as f32,
-                (r % nx) as f32,
-                d,
-                d.abs() >= min_change,
-            ));
+            let [x, y, z] = v.coords(i);
+            per.entry(z)
+                .or_default()
+                .push((y as f32, x as f32, d, d.abs() >= min_change));
         }
     }
     per.into_iter()
@@ -224,14 +219,12 @@ fn records(
                 strong.iter().map(|p| p.0).sum::<f32>() / n,
                 strong.iter().map(|p| p.1).sum::<f32>() / n,
             );
-            let far = |px: &mut dyn Iterator<Item = &(f32, f32, f32, bool)>| {
-                px.map(|p| ((p.0 - row).powi(2) + (p.1 - col).powi(2)).sqrt())
-                    .fold(0.0, f32::max)
-            };
+            let dist = |p: &(f32, f32, f32, bool)| (p.0 - row).hypot(p.1 - col);
             // the rim widens the circle by at most 4 px: a fragment resampled from textured
             // tissue scatters faint changes far along the bone, which are not the finding
-            let strong_r = far(&mut strong.iter().copied());
-            let radius = far(&mut px.iter()).min(strong_r + 4.0) + 0.5;
+            let strong_r = strong.iter().map(|p| dist(p)).fold(0.0, f32::max);
+            let rim_r = px.iter().map(dist).fold(0.0, f32::max);
+            let radius = rim_r.min(strong_r + 4.0) + 0.5;
             let contrast = strong.iter().map(|p| p.2).sum::<f32>() / n;
             Some((
                 z,

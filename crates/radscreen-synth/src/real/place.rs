@@ -152,7 +152,7 @@ impl Taken {
         if changed.is_empty() {
             return;
         }
-        let at = |i: usize| voxel_of(v.dims, i);
+        let at = |i: usize| v.coords(i).map(|a| a as f32);
         let mut c = [0f32; 3];
         for &(i, _) in changed {
             let p = at(i);
@@ -168,11 +168,11 @@ impl Taken {
     }
 
     /// Whether a finding reaching `reach_mm` from voxel `i` stays clear of every one taken.
-    fn clear(&self, dims: [usize; 3], spacing: [f32; 3], i: usize, reach_mm: f32) -> bool {
-        let p = voxel_of(dims, i);
+    fn clear(&self, v: &Volume, i: usize, reach_mm: f32) -> bool {
+        let p = v.coords(i).map(|a| a as f32);
         self.spots
             .iter()
-            .all(|&(c, r)| self.mm_between(spacing, p, c) > r + reach_mm + 2.0)
+            .all(|&(c, r)| self.mm_between(v.spacing, p, c) > r + reach_mm + 2.0)
     }
 
     fn mm_between(&self, spacing: [f32; 3], a: [f32; 3], b: [f32; 3]) -> f32 {
@@ -182,16 +182,6 @@ impl Taken {
             .sum::<f32>()
             .sqrt()
     }
-}
-
-/// Voxel coordinates (x, y, z) of linear index `i` ([`Volume::idx`]'s inverse).
-fn voxel_of(dims: [usize; 3], i: usize) -> [f32; 3] {
-    let [nx, ny, _] = dims;
-    [
-        (i % nx) as f32,
-        ((i / nx) % ny) as f32,
-        (i / (nx * ny)) as f32,
-    ]
 }
 
 /// Directions used to check that a lesion fits inside its organ.
@@ -365,9 +355,8 @@ pub(super) fn add_tumor(
         ok = Box::new(move |i| within[i]);
     }
     // lobes and spicules together reach out to about 3.2 times the mean radius
-    let (dims, spacing) = (v.dims, v.spacing);
     let center = find_site(v, rng, z_range, 0.5 * diameter, &|i| {
-        ok(i) && taken.clear(dims, spacing, i, 1.6 * diameter)
+        ok(i) && taken.clear(v, i, 1.6 * diameter)
     })?;
     drop(ok);
     let shape = Shape::draw(rng, center, diameter, spiculate);
@@ -397,10 +386,9 @@ pub(super) fn add_fracture(
         return None;
     }
     let [nx, ny, _] = v.dims;
-    let (dims, spacing) = (v.dims, v.spacing);
     // a fracture's change reaches at most 14 mm from the bone's axis and 14 mm along it, and
     // its fragment moves by up to 3 mm
-    let clear = |i: usize| taken.clear(dims, spacing, i, 14.0 * std::f32::consts::SQRT_2 + 3.0);
+    let reach = 14.0 * std::f32::consts::SQRT_2 + 3.0;
     for _ in 0..60 {
         let (site, name, levels): ([usize; 3], &str, BoneLevels);
         let is_bone: Box<dyn Fn(usize) -> bool + '_>;
@@ -411,7 +399,9 @@ pub(super) fn add_fracture(
             // with no voxel of 500 HU in their circle
             let floor = if with_mask { 300.0 } else { 500.0 };
             let c = find_site(v, rng, z_range, 0.0, &|i| {
-                v.data[i] > floor && (!with_mask || in_set(labels, &bg.bone, i)) && clear(i)
+                v.data[i] > floor
+                    && (!with_mask || in_set(labels, &bg.bone, i))
+                    && taken.clear(v, i, reach)
             })?;
             site = [c[0] as usize, c[1] as usize, c[2] as usize];
             let i = v.idx(site[0], site[1], site[2]);
@@ -451,7 +441,7 @@ pub(super) fn add_fracture(
                 let mag = (gx * gx + gy * gy).sqrt();
                 if g(0, 0) <= bg.p[0] + 0.55 * span
                     || mag <= 0.08 * span
-                    || !clear(v.idx(x, y, 0))
+                    || !taken.clear(v, v.idx(x, y, 0), reach)
                     || best.is_some_and(|(m, ..)| mag <= m)
                 {
                     continue;

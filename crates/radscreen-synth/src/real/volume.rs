@@ -35,6 +35,13 @@ impl Volume {
         (z * self.dims[1] + y) * self.dims[0] + x
     }
 
+    /// Voxel coordinates (x, y, z) of linear index `i` ([`Volume::idx`]'s inverse).
+    #[inline]
+    pub fn coords(&self, i: usize) -> [usize; 3] {
+        let [nx, ny, _] = self.dims;
+        [i % nx, (i / nx) % ny, i / (nx * ny)]
+    }
+
     /// The value at (x, y, z), or `None` outside the grid.
     #[inline]
     pub fn get(&self, x: isize, y: isize, z: isize) -> Option<f32> {
