@@ -73,6 +73,10 @@ pub struct Args {
     /// chose v3 and v3.1).
     #[arg(long, default_value = "group-auroc")]
     selection: Selection,
+    /// With --spacing: draw each --manifest equally often within each modality group and
+    /// label combination (phantoms as often as real backgrounds, however many of each).
+    #[arg(long)]
+    balance_sources: bool,
     /// Model name written to config.json.
     #[arg(long, default_value = "radscreen-synth")]
     id: String,
@@ -106,7 +110,8 @@ pub fn run(a: Args) -> CmdResult {
         .with_patches_per_epoch(a.patches_per_epoch)
         .with_mine_images(a.mine)
         .with_schedule_epochs(a.schedule_epochs)
-        .with_selection(a.selection);
+        .with_selection(a.selection)
+        .with_balance_sources(a.balance_sources);
     let device = match select_device(&device) {
         Ok(d) => d,
         Err(e) => return usage(e),
@@ -149,11 +154,19 @@ pub fn run(a: Args) -> CmdResult {
         );
     }
     let mut ds = radscreen::dataset::Dataset::default();
-    for m in &a.manifests {
-        let part = load_dataset(m, a.lesions.as_deref(), &params, &|n, total| {
+    for (source, m) in a.manifests.iter().enumerate() {
+        let mut part = load_dataset(m, a.lesions.as_deref(), &params, &|n, total| {
             bar.set_length(total as u64);
             bar.set_position(n as u64);
         })?;
+        for s in part
+            .train
+            .iter_mut()
+            .chain(&mut part.val)
+            .chain(&mut part.test)
+        {
+            s.source = source;
+        }
         ds.has_lesions = if ds.train.is_empty() && ds.val.is_empty() {
             part.has_lesions
         } else {

@@ -155,6 +155,7 @@ mod tests {
                 radius: 6.0,
             }]),
             group: 0,
+            source: 0,
         }
     }
 

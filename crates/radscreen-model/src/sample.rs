@@ -37,6 +37,9 @@ pub struct TrainSample {
     /// and the rest): a spacing model's training draws each group's label combinations
     /// equally often, and thresholds are chosen per group where validation allows.
     pub group: usize,
+    /// Which training set the image came from (`radscreen train`'s `--manifest` index: 0
+    /// for the first); `--balance-sources` draws each set equally often within a group.
+    pub source: usize,
 }
 
 impl TrainSample {

@@ -27,7 +27,7 @@ mod batch;
 mod checkpoint;
 mod score;
 
-use batch::{balanced_order, make_batch};
+use batch::{Balance, balanced_order, make_batch};
 use checkpoint::{State, load_checkpoint, save_checkpoint};
 use radscreen_imaging::preprocess::{InputKind, Preprocess};
 use score::{
@@ -69,6 +69,10 @@ pub struct TrainOptions {
     pub schedule_epochs: Option<usize>,
     /// The validation score that picks the kept epoch and drives early stopping.
     pub selection: Selection,
+    /// For a spacing model: draw each training set (`TrainSample::source`) equally often
+    /// within each modality group and label combination, so that adding real backgrounds
+    /// does not thin out the phantoms of a group (or the reverse).
+    pub balance_sources: bool,
 }
 
 /// The validation score an epoch is judged by (the kept weights are the best epoch's).
@@ -126,6 +130,7 @@ impl Default for TrainOptions {
             mine_images: 300,
             schedule_epochs: None,
             selection: Selection::default(),
+            balance_sources: false,
         }
     }
 }
@@ -202,6 +207,12 @@ impl TrainOptions {
     /// Sets the validation score that picks the kept epoch.
     pub fn with_selection(mut self, selection: Selection) -> Self {
         self.selection = selection;
+        self
+    }
+
+    /// See [`TrainOptions::balance_sources`].
+    pub fn with_balance_sources(mut self, on: bool) -> Self {
+        self.balance_sources = on;
         self
     }
 
@@ -358,7 +369,11 @@ pub fn train(
             (Some(_), n) if n > 0 => n,
             _ => train.len(),
         };
-        let order = balanced_order(train, opts.seed, epoch as u64, count, patches.is_some());
+        let by = Balance {
+            group: patches.is_some(),
+            source: patches.is_some() && opts.balance_sources,
+        };
+        let order = balanced_order(train, opts.seed, epoch as u64, count, by);
         let steps = order.len().div_ceil(opts.batch_size);
         let mut loss_sum = 0.0;
         for (step, chunk) in order.chunks(opts.batch_size).enumerate() {
@@ -463,6 +478,7 @@ pub fn train(
         "batch_size": opts.batch_size,
         "learning_rate": opts.learning_rate,
         "selection": opts.selection.name(),
+        "balance_sources": opts.balance_sources,
         "train_images": train.len(),
         "val_images": val.len(),
         "threshold_rule": format!("F1-optimal on the validation split among thresholds with specificity >= {SPECIFICITY_FLOOR} (a spacing model: also per modality group with at least 10 positive and 10 negative validation images)"),

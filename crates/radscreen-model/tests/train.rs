@@ -56,6 +56,7 @@ fn samples(n: usize, offset: usize) -> Vec<TrainSample> {
                 labels: vec![tumor, fracture],
                 lesions: Some(lesions),
                 group: 0,
+                source: 0,
             }
         })
         .collect()
@@ -208,6 +209,7 @@ fn whole_images(n: usize, offset: usize) -> Vec<TrainSample> {
                 labels: vec![tumor, fracture],
                 lesions: Some(lesions),
                 group: k % 3,
+                source: 0,
             }
         })
         .collect()

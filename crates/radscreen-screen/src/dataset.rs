@@ -145,6 +145,7 @@ pub fn load_dataset(
                     labels: row.labels.clone(),
                     lesions,
                     group,
+                    source: 0,
                 },
                 image.meta().clone(),
             ))

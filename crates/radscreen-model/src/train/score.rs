@@ -209,6 +209,7 @@ mod tests {
             labels: vec![label],
             lesions: None,
             group,
+            source: 0,
         }
     }
 
