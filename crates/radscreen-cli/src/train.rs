@@ -8,7 +8,9 @@ use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use radscreen::dataset::load_dataset;
 use radscreen::imaging::preprocess::{ContextPlan, SpacingPlan};
-use radscreen::model::{Precision, Selection, TrainEvent, TrainOptions, select_device, train};
+use radscreen::model::{
+    NetConfig, Precision, Selection, TrainEvent, TrainOptions, select_device, train,
+};
 
 use crate::device_args::DeviceArgs;
 use crate::{CmdResult, usage};
@@ -77,6 +79,10 @@ pub struct Args {
     /// label combination (phantoms as often as real backgrounds, however many of each).
     #[arg(long)]
     balance_sources: bool,
+    /// One output head per modality group (CT, MR, radiographs) on a shared trunk: each
+    /// image is scored by its group's head.
+    #[arg(long)]
+    group_heads: bool,
     /// Model name written to config.json.
     #[arg(long, default_value = "radscreen-synth")]
     id: String,
@@ -99,7 +105,12 @@ pub fn run(a: Args) -> CmdResult {
         Ok(d) => d.with_precision(Precision::F32),
         Err(e) => return usage(e),
     };
+    if a.balance_sources && a.spacing.is_none() {
+        return usage("--balance-sources draws patches by modality group: it needs --spacing");
+    }
+    let net = NetConfig::default().with_heads(if a.group_heads { 3 } else { 1 });
     let opts = TrainOptions::new()
+        .with_net(net)
         .with_epochs(a.epochs)
         .with_batch_size(a.batch)
         .with_learning_rate(a.lr)

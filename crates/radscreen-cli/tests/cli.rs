@@ -248,3 +248,22 @@ fn inspect_groups_a_series() {
         .collect();
     assert!(z.windows(2).all(|w| w[0] < w[1]), "{z:?}");
 }
+
+/// `--balance-sources` balances the draw of a spacing model's patches by modality group: without
+/// `--spacing` it would be silently ignored, so it is refused before any file is read.
+#[test]
+fn train_refuses_balance_sources_without_spacing() {
+    let out = tmp("balance-no-spacing");
+    let o = radscreen(&[
+        "train",
+        "--manifest",
+        "no-such-manifest.csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--balance-sources",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--spacing"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}

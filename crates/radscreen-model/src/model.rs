@@ -87,6 +87,13 @@ impl ModelConfig {
         if self.findings.len() != self.net.findings || self.findings.is_empty() {
             return bad("findings do not match the network's outputs".into());
         }
+        if self.net.heads == 0 || self.net.heads > InputKind::GROUPS.len() {
+            return bad(format!(
+                "heads {} must be 1 or one per modality group ({})",
+                self.net.heads,
+                InputKind::GROUPS.len()
+            ));
+        }
         let stride = self.net.stride();
         if self.preprocess.size == 0 || stride == 0 || !self.preprocess.size.is_multiple_of(stride)
         {
@@ -423,8 +430,9 @@ impl Model {
     /// A wrongly shaped or non-finite input, or a backend failure.
     pub fn predict(&self, batch: ArrayView4<f32>) -> Result<Vec<Prediction>> {
         self.check_input(batch)?;
+        self.one_head()?;
         let maps = self.logit_maps_view(batch)?;
-        Ok(self.predictions(maps))
+        self.predictions(maps, &[])
     }
 
     /// [`Model::predict`] on a batch the caller hands over: on a GPU its memory is uploaded as
@@ -434,14 +442,55 @@ impl Model {
     /// # Errors
     /// As [`Model::predict`].
     pub fn predict_owned(&self, batch: Array4<f32>) -> Result<Vec<Prediction>> {
-        self.check_input(batch.view())?;
-        let maps = self.logit_maps(batch)?;
-        Ok(self.predictions(maps))
+        self.one_head()?;
+        self.predict_owned_in_groups(batch, &[])
     }
 
-    fn predictions(&self, (maps, side): LogitMaps) -> Vec<Prediction> {
+    /// [`Model::predict_owned`] with each image's modality group (`InputKind::group`), which
+    /// a model with one head per group needs; a one-head model ignores it.
+    pub(crate) fn predict_owned_in_groups(
+        &self,
+        batch: Array4<f32>,
+        groups: &[usize],
+    ) -> Result<Vec<Prediction>> {
+        self.check_input(batch.view())?;
+        let maps = self.logit_maps(batch)?;
+        self.predictions(maps, groups)
+    }
+
+    /// A model with one head per modality group cannot score an image without its group.
+    pub(crate) fn one_head(&self) -> Result<()> {
+        if self.config.net.heads > 1 {
+            return Err(Error::InvalidInput(
+                "this model has one output head per modality group: score with \
+                 Model::predict_images_in_groups"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rows of head `head` of a `[findings * heads, cells]` map.
+    pub(crate) fn head_rows(&self, group: usize) -> std::ops::Range<usize> {
+        let f = self.config.net.findings;
+        let h = self.config.net.head_of(group);
+        h * f..(h + 1) * f
+    }
+
+    fn predictions(&self, (maps, side): LogitMaps, groups: &[usize]) -> Result<Vec<Prediction>> {
         maps.into_iter()
-            .map(|m| map_prediction(m, side, self.pooling()))
+            .enumerate()
+            .map(|(i, m)| {
+                let rows = self.head_rows(groups.get(i).copied().unwrap_or(0));
+                if m.nrows() < rows.end {
+                    return Err(Error::Internal(format!(
+                        "an activation map of {} rows has no head rows {rows:?}",
+                        m.nrows()
+                    )));
+                }
+                let m = m.slice(ndarray::s![rows, ..]).to_owned();
+                Ok(map_prediction(m, side, self.pooling()))
+            })
             .collect()
     }
 

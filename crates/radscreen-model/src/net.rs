@@ -25,6 +25,16 @@ pub struct NetConfig {
     pub findings: usize,
     /// Sharpness of the log-sum-exp pooling (large: max pooling; small: average pooling).
     pub pool_sharpness: f32,
+    /// Output heads: 1, or one per modality group (`InputKind::GROUPS`), each image read from
+    /// its group's maps. The trunk is shared; only the 1×1 head is per group, so that one
+    /// group's findings need not share a linear read-out with another's. A config.json
+    /// without the field (models before it) has one head.
+    #[serde(default = "one_head")]
+    pub heads: usize,
+}
+
+fn one_head() -> usize {
+    1
 }
 
 impl Default for NetConfig {
@@ -35,6 +45,7 @@ impl Default for NetConfig {
             blocks: vec![(24, 2), (48, 2), (64, 2), (64, 1)],
             findings: 2,
             pool_sharpness: 4.0,
+            heads: 1,
         }
     }
 }
@@ -43,6 +54,23 @@ impl NetConfig {
     /// Total stride from the input to the activation map.
     pub fn stride(&self) -> usize {
         self.blocks.iter().map(|b| b.1).product()
+    }
+
+    /// With `heads` output heads (1, or one per modality group).
+    pub fn with_heads(mut self, heads: usize) -> Self {
+        self.heads = heads;
+        self
+    }
+
+    /// Channels of the head's output: `findings` per head, head by head.
+    pub fn outputs(&self) -> usize {
+        self.findings * self.heads.max(1)
+    }
+
+    /// The head that scores images of modality group `group` (`InputKind::group`): the last
+    /// head serves the groups past it, as per-group thresholds do.
+    pub fn head_of(&self, group: usize) -> usize {
+        group.min(self.heads.max(1) - 1)
     }
 
     /// Builds the network on `device` with weights drawn from `seed`.
@@ -60,14 +88,13 @@ impl NetConfig {
             blocks.push(Block::new(channels, out, stride, &mut rng, device));
             channels = out;
         }
-        let mut head = Conv2dConfig::new([channels, self.findings], [1, 1]).init(device);
-        head.weight = kaiming_uniform([self.findings, channels, 1, 1], &mut rng, device);
+        let outputs = self.outputs();
+        let mut head = Conv2dConfig::new([channels, outputs], [1, 1]).init(device);
+        head.weight = kaiming_uniform([outputs, channels, 1, 1], &mut rng, device);
         let bound = (1.0 / channels as f32).sqrt();
-        let bias: Vec<f32> = (0..self.findings)
-            .map(|_| rng.range(-bound, bound))
-            .collect();
+        let bias: Vec<f32> = (0..outputs).map(|_| rng.range(-bound, bound)).collect();
         head.bias = Some(Param::from_tensor(Tensor::from_data(
-            TensorData::new(bias, [self.findings]),
+            TensorData::new(bias, [outputs]),
             device,
         )));
         Net { stem, blocks, head }
@@ -189,6 +216,38 @@ impl Net {
             cam,
         }
     }
+
+    /// [`Net::forward`] for a network with several heads: each image keeps the maps of the
+    /// head `heads[i]` (see [`NetConfig::head_of`]), so outputs are `findings` wide whatever
+    /// the number of heads.
+    pub fn forward_heads(
+        &self,
+        input: Tensor<4>,
+        heads: &[usize],
+        config: &NetConfig,
+    ) -> NetOutput {
+        let cam = self.cam(input);
+        let cam = select_heads(cam, heads, config.findings);
+        NetOutput {
+            logits: pool(cam.clone(), config.pool_sharpness),
+            cam,
+        }
+    }
+}
+
+/// Keeps image i's `findings` maps of head `heads[i]` from a `[b, findings * heads, h, w]`
+/// map (a one-head map is returned as it is).
+fn select_heads(cam: Tensor<4>, heads: &[usize], findings: usize) -> Tensor<4> {
+    let [b, c, h, w] = cam.dims();
+    if c == findings {
+        return cam;
+    }
+    let per = c / findings;
+    let rows: Vec<i64> = (0..b)
+        .map(|i| (i * per + heads.get(i).copied().unwrap_or(0).min(per - 1)) as i64)
+        .collect();
+    let index = Tensor::<1, Int>::from_data(TensorData::new(rows, [b]), &cam.device());
+    cam.reshape([b * per, findings, h, w]).select(0, index)
 }
 
 impl Net {

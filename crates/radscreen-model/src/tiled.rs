@@ -70,13 +70,36 @@ impl Model {
     /// # Errors
     /// A wrongly shaped or non-finite input, or a backend failure.
     pub fn predict_images(&self, inputs: &[ArrayView3<f32>]) -> Result<Vec<Prediction>> {
+        self.one_head()?;
+        self.predict_images_in_groups(inputs, &[])
+    }
+
+    /// [`Model::predict_images`] with each input's modality group (radscreen-imaging's
+    /// `InputKind::group`: 0 CT, 1 MR, 2 radiographs and the rest), which a model with one
+    /// output head per group (`net.heads` in config.json) reads its maps by; a one-head model
+    /// scores as `predict_images` whatever the groups say.
+    ///
+    /// # Errors
+    /// As [`Model::predict_images`], and `groups` not one per input for a many-head model.
+    pub fn predict_images_in_groups(
+        &self,
+        inputs: &[ArrayView3<f32>],
+        groups: &[usize],
+    ) -> Result<Vec<Prediction>> {
+        if self.config().net.heads > 1 && groups.len() != inputs.len() {
+            return Err(Error::InvalidInput(format!(
+                "{} modality groups for {} inputs",
+                groups.len(),
+                inputs.len()
+            )));
+        }
         let Some(plan) = self.config().preprocess.spacing.clone() else {
             if inputs.is_empty() {
                 return Ok(Vec::new());
             }
             let batch = ndarray::stack(Axis(0), inputs)
                 .map_err(|e| Error::InvalidInput(format!("inputs differ in shape: {e}")))?;
-            return self.predict_owned(batch);
+            return self.predict_owned_in_groups(batch, groups);
         };
         let stride = self.config().net.stride();
         let channels = self.config().net.in_channels;
@@ -99,20 +122,19 @@ impl Model {
             })
             .collect();
         // tiles grouped by shape: one forward pass per shape (and per memory budget)
-        let mut groups: BTreeMap<(usize, usize), Vec<Tile>> = BTreeMap::new();
+        let mut by_shape: BTreeMap<(usize, usize), Vec<Tile>> = BTreeMap::new();
         for (image, x) in inputs.iter().enumerate() {
             let (_, h, w) = x.dim();
             for rows in spans(h, plan.tile, plan.margin) {
                 for cols in spans(w, plan.tile, plan.margin) {
-                    groups.entry((rows.len, cols.len)).or_default().push(Tile {
-                        image,
-                        rows,
-                        cols,
-                    });
+                    by_shape
+                        .entry((rows.len, cols.len))
+                        .or_default()
+                        .push(Tile { image, rows, cols });
                 }
             }
         }
-        for ((th, tw), tiles) in groups {
+        for ((th, tw), tiles) in by_shape {
             let per_pass = (PIXELS_PER_PASS / (th * tw)).max(1);
             for chunk in tiles.chunks(per_pass) {
                 let mut batch = Array4::<f32>::zeros((chunk.len(), channels, th, tw));
@@ -126,13 +148,21 @@ impl Model {
                         ]));
                 }
                 let (tile_maps, (mh, mw)) = self.logit_maps(batch)?;
-                if tile_maps.len() != chunk.len() || mh * stride != th || mw * stride != tw {
+                let outputs = self.config().net.outputs();
+                if tile_maps.len() != chunk.len()
+                    || mh * stride != th
+                    || mw * stride != tw
+                    || tile_maps.iter().any(|m| m.nrows() != outputs)
+                {
                     return Err(Error::Internal(format!(
                         "a {th}×{tw} tile gave a {mh}×{mw} map at stride {stride}"
                     )));
                 }
                 for (t, m) in chunk.iter().zip(tile_maps) {
                     let (_, _, w) = inputs[t.image].dim();
+                    let head = self
+                        .head_rows(groups.get(t.image).copied().unwrap_or(0))
+                        .start;
                     let out_w = w / stride;
                     let out = &mut maps[t.image];
                     for r in t.rows.core.0 / stride..t.rows.core.1 / stride {
@@ -140,7 +170,7 @@ impl Model {
                         for c in t.cols.core.0 / stride..t.cols.core.1 / stride {
                             let tc = c - t.cols.start / stride;
                             for f in 0..findings {
-                                out[[f, r * out_w + c]] = m[[f, tr * mw + tc]];
+                                out[[f, r * out_w + c]] = m[[head + f, tr * mw + tc]];
                             }
                         }
                     }
@@ -168,18 +198,62 @@ mod tests {
     use radscreen_imaging::preprocess::{Preprocess, SpacingPlan};
 
     fn model(tile: usize, native: bool) -> Model {
+        model_with(NetConfig::default(), tile, native)
+    }
+
+    fn model_with(netc: NetConfig, tile: usize, native: bool) -> Model {
         let device = Device::flex();
-        let net = NetConfig::default().init(&device, 5).valid();
+        let net = netc.init(&device, 5).valid();
         let pre = Preprocess::new()
             .with_size(128)
             .with_spacing(Some(SpacingPlan::new().with_tile(tile, 48)));
-        let mut m = Model::from_parts(
-            net,
-            ModelConfig::new("t", NetConfig::default(), pre),
-            device,
-        );
+        let mut m = Model::from_parts(net, ModelConfig::new("t", netc, pre), device);
         m.use_native_cpu(native).unwrap();
         m
+    }
+
+    /// A model with one head per modality group scores each image, tiled, with the maps of
+    /// its group's head: the maps training reads (`Net::forward_heads`, whole image on burn).
+    #[test]
+    fn group_heads_score_each_image_with_its_groups_maps() {
+        let netc = NetConfig::default().with_heads(3);
+        let a = crate::model::random_batch(1, 312, 3);
+        let x = a.slice(s![0, .., ..200, ..]).to_owned();
+        let device = Device::flex();
+        let net = netc.init(&device, 5);
+        let input = burn::tensor::Tensor::<4>::from_data(
+            burn::tensor::TensorData::new(
+                x.iter().copied().collect::<Vec<f32>>(),
+                [1, 3, 200, 312],
+            ),
+            &device,
+        );
+        for native in [true, false] {
+            let m = model_with(netc.clone(), 128, native);
+            assert!(m.predict_images(&[x.view()]).is_err(), "a group is needed");
+            assert!(m.predict_images_in_groups(&[x.view()], &[0, 1]).is_err());
+            let p = m
+                .predict_images_in_groups(&[x.view(), x.view(), x.view()], &[2, 0, 1])
+                .unwrap();
+            for (pred, g) in p.iter().zip([2, 0, 1]) {
+                let cam = net.forward_heads(input.clone(), &[g], &netc).cam;
+                let cam = crate::io::read_f32(burn::tensor::activation::sigmoid(cam)).unwrap();
+                assert_eq!(pred.cam.len(), cam.len());
+                let diff = pred
+                    .cam
+                    .iter()
+                    .zip(&cam)
+                    .map(|(p, q)| (p - q).abs())
+                    .fold(0.0f32, f32::max);
+                assert!(
+                    diff < 1e-4,
+                    "native {native}, group {g}: maps differ by {diff}"
+                );
+            }
+            // the heads are distinct: each group's maps are its own
+            let d = (&p[0].cam - &p[1].cam).mapv(f32::abs).sum();
+            assert!(d > 1e-2, "groups 2 and 0 scored alike ({d})");
+        }
     }
 
     #[test]

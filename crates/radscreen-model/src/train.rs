@@ -232,6 +232,9 @@ impl TrainOptions {
         if !(self.learning_rate > 0.0 && self.learning_rate < 1.0) {
             return bad("learning_rate", "must be in (0, 1)");
         }
+        if self.net.heads == 0 || self.net.heads > InputKind::GROUPS.len() {
+            return bad("net.heads", "must be 1 or one per modality group (3)");
+        }
         Ok(())
     }
 }
@@ -380,7 +383,11 @@ pub fn train(
             let cut = patches.as_ref().map(|p| (p, state.hard.as_slice()));
             let batch = make_batch(train, chunk, opts, epoch as u64, stride, findings, cut);
             let (input, labels, target, mask) = batch.into_tensors(&ad);
-            let out = net.forward(input, netc.pool_sharpness);
+            let heads: Vec<usize> = chunk
+                .iter()
+                .map(|&i| netc.head_of(train[i].group))
+                .collect();
+            let out = net.forward_heads(input, &heads, &netc);
             let image_loss = bce_with_logits(out.logits, labels).mean();
             // Cells over a lesion are few: weigh them up so that the map learns to point.
             let weight = mask.clone()

@@ -277,7 +277,8 @@ impl Screener {
     fn score(&self, batch: Vec<Queued>) -> Result<Vec<Scored>> {
         // square inputs go up as one batch; a spacing model's tiles are grouped by shape
         let views: Vec<_> = batch.iter().map(|q| q.input.view()).collect();
-        let preds = self.model.predict_images(&views)?;
+        let groups: Vec<usize> = batch.iter().map(|q| q.group).collect();
+        let preds = self.model.predict_images_in_groups(&views, &groups)?;
         Ok(batch
             .into_iter()
             .zip(preds)

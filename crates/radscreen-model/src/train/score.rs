@@ -44,7 +44,11 @@ pub(super) fn mine(
     for chunk in chosen.chunks(16) {
         let inputs: Vec<_> = chunk.iter().map(|&i| train[i].model_input()).collect();
         let views: Vec<_> = inputs.iter().map(|a| a.view()).collect();
-        for (&i, p) in chunk.iter().zip(model.predict_images(&views)?) {
+        let groups: Vec<usize> = chunk.iter().map(|&i| train[i].group).collect();
+        for (&i, p) in chunk
+            .iter()
+            .zip(model.predict_images_in_groups(&views, &groups)?)
+        {
             let s = &train[i];
             hard[i] = hard_negatives(&p.cam, stride, s.lesions.as_deref(), &s.labels, 0.5, 8);
         }
@@ -61,7 +65,9 @@ pub(super) fn validate(model: &Model, val: &[TrainSample]) -> Result<(f64, Vec<V
     for chunk in val.chunks(16) {
         let inputs: Vec<_> = chunk.iter().map(|s| s.model_input()).collect();
         let views: Vec<_> = inputs.iter().map(|a| a.view()).collect();
-        for (p, s) in model.predict_images(&views)?.into_iter().zip(chunk) {
+        let groups: Vec<usize> = chunk.iter().map(|s| s.group).collect();
+        let preds = model.predict_images_in_groups(&views, &groups)?;
+        for (p, s) in preds.into_iter().zip(chunk) {
             for (&q, &y) in p.probabilities.iter().zip(&s.labels) {
                 let q = (q as f64).clamp(1e-7, 1.0 - 1e-7);
                 loss -= if y { q.ln() } else { (1.0 - q).ln() };
