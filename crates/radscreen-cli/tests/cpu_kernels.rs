@@ -1,7 +1,8 @@
 //! The native CPU path's slower kernels, forced with `RADSCREEN_CPU_KERNEL` on a machine that
 //! has faster ones (how a CPU without AVX-512, or without AVX2, is tested here), and its direct
-//! convolutions in place of Winograd's (`RADSCREEN_CPU_WINOGRAD=off`): screening sample-data
-//! with each gives the same scores as the default kernels, to 1e-4.
+//! convolutions in place of Winograd's (`RADSCREEN_CPU_WINOGRAD=off`) and Winograd F(2×2, 3×3)
+//! in place of F(4×4, 3×3) (`RADSCREEN_CPU_WINOGRAD=f2`): screening sample-data with each gives
+//! the same scores as the default kernels, to 1e-4.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,10 +49,11 @@ fn forced_slower_kernels_score_as_the_default_ones() {
     let tmp = tempfile::tempdir().unwrap();
     let reference = scores(&[], &tmp.path().join("default"));
     assert!(reference.len() >= 90, "{} rows", reference.len());
-    let forced: [&[(&str, &str)]; 3] = [
+    let forced: [&[(&str, &str)]; 4] = [
         &[("RADSCREEN_CPU_KERNEL", "avx2")],
         &[("RADSCREEN_CPU_KERNEL", "portable")],
         &[("RADSCREEN_CPU_WINOGRAD", "off")],
+        &[("RADSCREEN_CPU_WINOGRAD", "f2")],
     ];
     for (n, env) in forced.into_iter().enumerate() {
         let got = scores(env, &tmp.path().join(n.to_string()));

@@ -55,8 +55,9 @@ pub use train::{
 /// The native CPU path's convolution kernels on this machine: the instruction set
 /// (`"avx512"`, `"avx2"` or `"portable"`, chosen at run time from the CPU's features and capped
 /// by the environment variable `RADSCREEN_CPU_KERNEL`, to run a slower path on a fast CPU),
-/// followed by `" + winograd"` when the 3×3 stride-1 layers run by Winograd F(2×2, 3×3) (the
-/// default; `RADSCREEN_CPU_WINOGRAD=off` runs every layer as a direct convolution).
+/// followed by `" + winograd"` when the 3×3 stride-1 layers run by Winograd F(4×4, 3×3) (the
+/// default; `RADSCREEN_CPU_WINOGRAD=off` runs every layer as a direct convolution, `=f2` by
+/// F(2×2, 3×3), reported as `" + winograd f2"`).
 pub fn native_cpu_kernel() -> &'static str {
     native::cpu_kernel()
 }

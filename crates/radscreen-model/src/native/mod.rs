@@ -31,9 +31,14 @@ use rayon::prelude::*;
 
 /// The instruction set the native CPU path's kernels use on this machine (`avx512`, `avx2`
 /// or `portable`; `RADSCREEN_CPU_KERNEL` caps it), and `+ winograd` unless
-/// `RADSCREEN_CPU_WINOGRAD=off` turned it off.
+/// `RADSCREEN_CPU_WINOGRAD=off` turned it off (`+ winograd f2` with
+/// `RADSCREEN_CPU_WINOGRAD=f2`).
 pub(crate) fn cpu_kernel() -> &'static str {
+    let f2 = wino_tile() == 2;
     match (Isa::current(), Algo::current()) {
+        (Isa::Avx512, Algo::Fastest) if f2 => "avx512 + winograd f2",
+        (Isa::Avx2, Algo::Fastest) if f2 => "avx2 + winograd f2",
+        (Isa::Portable, Algo::Fastest) if f2 => "portable + winograd f2",
         (Isa::Avx512, Algo::Fastest) => "avx512 + winograd",
         (Isa::Avx2, Algo::Fastest) => "avx2 + winograd",
         (Isa::Portable, Algo::Fastest) => "portable + winograd",
@@ -61,11 +66,25 @@ pub(crate) struct Conv {
 /// cost more than the multiplies they save (the 3-channel stem).
 const WINOGRAD_MIN_CIN: usize = 16;
 
+/// The Winograd output tile's side: 4, F(4×4, 3×3) (a quarter of direct's multiplies, where
+/// F(2×2, 3×3) does 4/9; per layer 8–23 % faster than F(2×2) on AVX2, docs/benchmarks.md), or
+/// 2 when `RADSCREEN_CPU_WINOGRAD=f2` (to measure one against the other in one binary, and to
+/// test F(2×2) end to end). Read once per process.
+fn wino_tile() -> usize {
+    static TILE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *TILE.get_or_init(
+        || match std::env::var("RADSCREEN_CPU_WINOGRAD").as_deref() {
+            Ok("f2") => 2,
+            _ => 4,
+        },
+    )
+}
+
 /// How a convolution is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Algo {
     Direct,
-    /// Winograd F(2×2, 3×3) where the layer has its weights, direct elsewhere.
+    /// Winograd ([`wino_tile`]) where the layer has its weights, direct elsewhere.
     Fastest,
 }
 
@@ -215,7 +234,7 @@ impl Conv {
         let wino = (kernel == 3 && stride == 1 && pad == 1 && cin >= WINOGRAD_MIN_CIN)
             .then(|| {
                 w.as_slice()
-                    .and_then(|w| WinoPacked::new(cin, bias.len(), w, &bias))
+                    .and_then(|w| WinoPacked::new(cin, bias.len(), w, &bias, wino_tile()))
             })
             .flatten();
         Ok(Conv {
@@ -565,12 +584,13 @@ mod tests {
             }
         }
 
-        /// Winograd F(2×2, 3×3) (+ bias, + residual, ± ReLU) on every instruction set against
-        /// burn-flex: any number of input channels (the layer threshold is a speed choice),
-        /// odd and even sides (the last tile reads past the buffer), borders wider than the
-        /// padding, stale output buffers.
+        /// Winograd F(2×2, 3×3) and F(4×4, 3×3) (+ bias, + residual, ± ReLU) on every
+        /// instruction set against burn-flex: any number of input channels (the layer
+        /// threshold is a speed choice), sides of every remainder (the last tile reads past
+        /// the buffer), borders wider than the padding, stale output buffers.
         #[test]
         fn winograd_matches_burn(
+            tile in prop::sample::select(vec![2usize, 4]),
             n in 1usize..4,
             cin in 1usize..70,
             cout in 1usize..70,
@@ -584,7 +604,7 @@ mod tests {
         ) {
             let mut c = conv(cin, cout, 3, 1, 1, seed);
             let weight: Vec<f32> = c.weight.iter().copied().collect();
-            c.wino = WinoPacked::new(cin, cout, &weight, &c.bias);
+            c.wino = WinoPacked::new(cin, cout, &weight, &c.bias, tile);
             let x = values(n * cin * h * w, seed ^ 2);
             let residual = with_residual.then(|| values(n * cout * h * w, seed ^ 3));
             let (want, _) = burn_conv(&c, x.clone(), [n, cin, h, w], residual.clone(), relu);
@@ -723,7 +743,7 @@ mod tests {
         // a compact network input where Winograd needs 16 lanes
         let mut w = conv(3, 4, 3, 1, 1, 5);
         let weight: Vec<f32> = w.weight.iter().copied().collect();
-        w.wino = WinoPacked::new(3, 4, &weight, &w.bias);
+        w.wino = WinoPacked::new(3, 4, &weight, &w.bias, 2);
         let x = input_act(&values(3 * 16, 1), (1, 3, 4, 4), 1);
         assert!(
             w.apply_by(

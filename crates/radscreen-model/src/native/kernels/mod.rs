@@ -10,8 +10,9 @@
 //! residual add and ReLU are applied while the tile is written back. One source for the tile
 //! (`kernel_body!`), instantiated per instruction set (AVX-512, AVX2 + FMA, portable) and
 //! selected at run time by CPU feature detection, so one binary runs everywhere. The 3×3
-//! stride-1 layers run by Winograd F(2×2, 3×3) (`winograd.rs`, a child of this module under the
-//! same contracts), whose products are this module's tiles on transformed inputs.
+//! stride-1 layers run by Winograd F(4×4, 3×3) or F(2×2, 3×3) (`winograd.rs`, a child of this
+//! module under the same contracts), whose products are this module's tiles on transformed
+//! inputs.
 //!
 //! Contracts (checked by [`conv`] before any kernel runs, relied on by every `unsafe` block):
 //! - the input, residual and output buffers hold at least `n` images of their [`Act`] geometry
@@ -719,7 +720,8 @@ macro_rules! kernel_body {
     };
 }
 
-// Winograd F(2×2, 3×3) for the 3×3 stride-1 layers; its macro is expanded in the modules below.
+// Winograd F(4×4, 3×3) and F(2×2, 3×3) for the 3×3 stride-1 layers; its macro is expanded in the
+// modules below.
 #[macro_use]
 pub(crate) mod winograd;
 

@@ -1,18 +1,21 @@
-//! 3×3 stride-1 convolutions by Winograd's F(2×2, 3×3): each 2×2 output tile from a 4×4 input
-//! tile with 16 multiplies per channel pair instead of 36 (Lavin & Gray, 2016).
+//! 3×3 stride-1 convolutions by Winograd's F(2×2, 3×3) and F(4×4, 3×3): each 2×2 output tile
+//! from a 4×4 input tile with 16 multiplies per channel pair instead of 36, or each 4×4 tile
+//! from a 6×6 one with 36 instead of 144 (Lavin & Gray, 2016).
 //!
 //! `Y = Aᵀ [U ⊙ V] A` with `U = G g Gᵀ` (the weights, transformed once at load) and
-//! `V = Bᵀ d B` (the input tile). In the blocked layout the transforms are adds and subtracts of
-//! whole channel blocks, and the products summed over input channels are, for each of the 16
-//! tile positions ξ, a 1×1 convolution of the transformed tiles: the direct kernels' own tile
-//! ([`Geom`], `row`) computes them, so the only new vector code is the two transforms.
+//! `V = Bᵀ d B` (the input tile). In the blocked layout the transforms are multiply-adds of
+//! whole channel blocks by constants, and the products summed over input channels are, for each
+//! of the 16 (36) tile positions ξ, a 1×1 convolution of the transformed tiles: the direct
+//! kernels' own tile ([`Geom`], `row`) computes them, so the only new vector code is the
+//! transforms.
 //!
-//! Work is split by tile rows (two output rows) of every image; a task transforms its row of
-//! input tiles into a scratch buffer of its thread (`[ξ][in block][tile][16]`), runs the 16
+//! Work is split by tile rows (two or four output rows) of every image; a task transforms its
+//! row of input tiles into a scratch buffer of its thread (`[ξ][in block][tile][16]`), runs the
 //! products into a second one (`[ξ][out block][tile][16]`), and transforms those back into the
 //! output with the bias, residual and ReLU. Contracts as in the parent module, plus: the input's
 //! border is at least one pixel (the convolution's padding); reads past the buffer's edge (the
-//! last tile of an odd side) are replaced by zeros, which is what the padding holds.
+//! last tile of a side that is not a multiple of the tile) are replaced by zeros, which is what
+//! the padding holds.
 
 use std::cell::RefCell;
 
@@ -25,12 +28,19 @@ fn per_xi(cbi: usize, cbo: usize) -> usize {
     cbo * cbi * LANES * LANES
 }
 
+/// Tile positions ξ of an output tile of side `tile`: (tile + 2)².
+fn positions(tile: usize) -> usize {
+    (tile + 2) * (tile + 2)
+}
+
 /// A 3×3, stride 1, padding 1 convolution's weights transformed and packed: for each ξ, the
 /// layout of a 1×1 [`super::Packed`] (`[ξ][out block][in block][in channel][16 out channels]`).
 #[derive(Debug, Clone)]
 pub(crate) struct WinoPacked {
     pub(crate) cin: usize,
     pub(crate) cout: usize,
+    /// The output tile's side: 2 (F(2×2, 3×3)) or 4 (F(4×4, 3×3)).
+    pub(crate) tile: usize,
     u: Vec<f32>,
     bias: Vec<f32>,
     /// The products start from zero: the bias is added after the output transform.
@@ -38,19 +48,31 @@ pub(crate) struct WinoPacked {
 }
 
 impl WinoPacked {
-    /// Transforms `weight` (`[cout][cin][3][3]`, row-major) and packs it with `bias`; `None`
-    /// when their lengths disagree with the channel counts.
-    pub(crate) fn new(cin: usize, cout: usize, weight: &[f32], bias: &[f32]) -> Option<Self> {
+    /// Transforms `weight` (`[cout][cin][3][3]`, row-major) for output tiles of side `tile`
+    /// (2 or 4) and packs it with `bias`; `None` when their lengths disagree with the channel
+    /// counts or the tile is neither.
+    pub(crate) fn new(
+        cin: usize,
+        cout: usize,
+        weight: &[f32],
+        bias: &[f32],
+        tile: usize,
+    ) -> Option<Self> {
         if weight.len() != cout * cin * 9 || bias.len() != cout || cin == 0 {
             return None;
         }
+        let g_rows = match tile {
+            2 => G2,
+            4 => G4,
+            _ => return None,
+        };
         let (cbi, cbo) = (cin.div_ceil(LANES), cout.div_ceil(LANES));
         let per_xi = per_xi(cbi, cbo);
-        let mut u = vec![0.0; 16 * per_xi];
+        let mut u = vec![0.0; positions(tile) * per_xi];
         for o in 0..cout {
             for c in 0..cin {
                 let g = &weight[(o * cin + c) * 9..][..9];
-                let t = transform_weights(g);
+                let t = transform_weights(g, g_rows);
                 for (xi, &v) in t.iter().enumerate() {
                     let at = xi * per_xi
                         + ((o / LANES) * cbi + c / LANES) * LANES * LANES
@@ -65,6 +87,7 @@ impl WinoPacked {
         Some(WinoPacked {
             cin,
             cout,
+            tile,
             u,
             bias: b,
             zeros: vec![0.0; cbo * LANES],
@@ -72,23 +95,42 @@ impl WinoPacked {
     }
 }
 
-/// `G g Gᵀ` of one 3×3 kernel (row-major), as 16 values `[row][column]`; in f64 so that the
-/// halves and sums round once.
-fn transform_weights(g: &[f32]) -> [f32; 16] {
+/// F(2×2, 3×3)'s G.
+const G2: &[[f64; 3]] = &[
+    [1.0, 0.0, 0.0],
+    [0.5, 0.5, 0.5],
+    [0.5, -0.5, 0.5],
+    [0.0, 0.0, 1.0],
+];
+
+/// F(4×4, 3×3)'s G for the interpolation points 0, 1, −1, 2, −½ (Toom-Cook; its Bᵀ and Aᵀ are
+/// written out in `bt6` and `at6`). Lavin's points 0, ±1, ±2 had about three times the f32
+/// error in a simulation of 64-channel sums and failed the 1e-4 parity with burn; −½ in place
+/// of −2 keeps the transforms' magnitudes down (Barabasz et al., 2020, on choosing the points).
+const G4: &[[f64; 3]] = &[
+    [1.0, 0.0, 0.0],
+    [-1.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0],
+    [1.0 / 3.0, -1.0 / 3.0, 1.0 / 3.0],
+    [1.0 / 15.0, 2.0 / 15.0, 4.0 / 15.0],
+    [-16.0 / 15.0, 8.0 / 15.0, -4.0 / 15.0],
+    [0.0, 0.0, 1.0],
+];
+
+/// `G g Gᵀ` of one 3×3 kernel (row-major), as α² values `[row][column]` (α: G's rows); in f64
+/// so that the fractions and sums round once.
+fn transform_weights(g: &[f32], gm: &[[f64; 3]]) -> Vec<f32> {
+    let a = gm.len();
     let g: Vec<f64> = g.iter().map(|&v| f64::from(v)).collect();
-    // G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]] applied to a triple
-    let rows = |a: f64, b: f64, c: f64| [a, (a + b + c) / 2.0, (a - b + c) / 2.0, c];
-    let mut gg = [[0.0f64; 3]; 4]; // G g
-    for col in 0..3 {
-        let r = rows(g[col], g[3 + col], g[6 + col]);
-        for (row, v) in r.into_iter().enumerate() {
-            gg[row][col] = v;
-        }
-    }
-    let mut out = [0.0f32; 16];
-    for (row, t) in gg.iter().enumerate() {
-        for (col, v) in rows(t[0], t[1], t[2]).into_iter().enumerate() {
-            out[row * 4 + col] = v as f32;
+    let dot = |row: &[f64; 3], v: [f64; 3]| row[0] * v[0] + row[1] * v[1] + row[2] * v[2];
+    // G g: α × 3
+    let gg: Vec<[f64; 3]> = gm
+        .iter()
+        .map(|row| std::array::from_fn(|col| dot(row, [g[col], g[3 + col], g[6 + col]])))
+        .collect();
+    let mut out = vec![0.0f32; a * a];
+    for (r, t) in gg.iter().enumerate() {
+        for (c, row) in gm.iter().enumerate() {
+            out[r * a + c] = dot(row, *t) as f32;
         }
     }
     out
@@ -122,13 +164,17 @@ pub(super) struct Task {
     pub(super) res_border: usize,
     /// tiles per tile row
     pub(super) ntx: usize,
+    /// the output tile's side (2 or 4) and its tile positions ξ (16 or 36)
+    pub(super) tile: usize,
+    pub(super) npos: usize,
     /// floats between one tile position's packed weights and the next one's
     pub(super) w_xi: usize,
     pub(super) relu: bool,
 }
 
 // SAFETY: as the parent's `Geom`: tasks read the shared inputs and write disjoint output rows
-// (tile row ty writes output rows 2ty and 2ty + 1 only) and their own thread's scratch.
+// (tile row ty writes output rows tile·ty to tile·ty + tile − 1 only) and their own thread's
+// scratch.
 unsafe impl Sync for Task {}
 
 thread_local! {
@@ -137,8 +183,9 @@ thread_local! {
     static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// `relu?(conv3×3(x) + bias + residual?)`, stride 1, padding 1, by Winograd F(2×2, 3×3) on
-/// `isa`'s kernels, into a new activation with a zero border of `out_border` in `buffer`.
+/// `relu?(conv3×3(x) + bias + residual?)`, stride 1, padding 1, by Winograd F(m×m, 3×3) (m:
+/// the packed weights' tile) on `isa`'s kernels, into a new activation with a zero border of
+/// `out_border` in `buffer`.
 ///
 /// # Errors
 /// A message when the input, residual and weights disagree (nothing is computed).
@@ -163,14 +210,18 @@ pub(crate) fn conv(
             p.cin
         ));
     }
-    if p.u.len() != 16 * per_xi(cbi, cbo) || p.bias.len() != cbo * LANES {
+    let npos = positions(p.tile);
+    if !matches!(p.tile, 2 | 4)
+        || p.u.len() != npos * per_xi(cbi, cbo)
+        || p.bias.len() != cbo * LANES
+    {
         return Err("packed Winograd weights of the wrong size".into());
     }
     let (ho, wo) = (x.h, x.w);
     super::check_residual(residual, (x.n, p.cout, ho, wo))?;
     let isa = if isa.available() { isa } else { Isa::Portable };
     let mut out = Act::reusing(buffer, (x.n, p.cout, ho, wo), out_border);
-    let (nty, ntx) = (ho.div_ceil(2), wo.div_ceil(2));
+    let (nty, ntx) = (ho.div_ceil(p.tile), wo.div_ceil(p.tile));
     let t = Task {
         x: x.values().as_ptr(),
         out: out.values_mut().as_mut_ptr(),
@@ -195,6 +246,8 @@ pub(crate) fn conv(
         res_image: residual.map_or(0, Act::image),
         res_border: residual.map_or(0, |r| r.border),
         ntx,
+        tile: p.tile,
+        npos,
         w_xi: per_xi(cbi, cbo),
         relu,
     };
@@ -234,15 +287,15 @@ pub(crate) fn conv(
         let (i, ty) = (task / nty, task % nty);
         SCRATCH.with_borrow_mut(|(v, m)| {
             // grown, never shrunk: every element read below is written first in this task
-            if v.len() < 16 * cbi * tiles {
-                v.resize(16 * cbi * tiles, 0.0);
+            if v.len() < npos * cbi * tiles {
+                v.resize(npos * cbi * tiles, 0.0);
             }
-            if m.len() < 16 * cbo * tiles {
-                m.resize(16 * cbo * tiles, 0.0);
+            if m.len() < npos * cbo * tiles {
+                m.resize(npos * cbo * tiles, 0.0);
             }
             // SAFETY: the buffers were checked against their geometry above, the scratch
-            // holds 16 planes of ntx tiles in every block, `isa` is available, and task
-            // (i, ty) writes only output rows 2ty and 2ty + 1 of image i.
+            // holds npos planes of ntx tiles in every block, `isa` is available, and task
+            // (i, ty) writes only output rows tile·ty .. tile·ty + tile − 1 of image i.
             unsafe {
                 let (vp, mp) = (v.as_mut_ptr(), m.as_mut_ptr());
                 let g = gemm(vp, mp);
@@ -260,10 +313,11 @@ pub(crate) fn conv(
 }
 
 /// The input and output transforms, written once over the vector operations of the module it
-/// is expanded in (`zero`, `load`, `store`, `add`, `sub`, `relu`) and its attributes.
+/// is expanded in (`zero`, `load`, `store`, `splat`, `fma`, `add`, `sub`, `relu`) and its
+/// attributes.
 macro_rules! winograd_body {
     ($(#[$attr:meta])*) => {
-        /// Tile row `ty` of image `i`: the input transform into `v`, the 16 products into `m`
+        /// Tile row `ty` of image `i`: the input transform into `v`, the products into `m`
         /// (`g`: ξ = 0's product geometry, images of the scratch indexed by ξ), the output
         /// transform.
         ///
@@ -280,15 +334,23 @@ macro_rules! winograd_body {
         ) {
             // SAFETY: the caller's contract; ξ's weights lie w_xi floats after ξ − 1's.
             unsafe {
-                wino_in(t, v, i, ty);
-                for xi in 0..16 {
+                if t.tile == 4 {
+                    wino4_in(t, v, i, ty);
+                } else {
+                    wino_in(t, v, i, ty);
+                }
+                for xi in 0..t.npos {
                     let gx = Geom {
                         w: g.w.add(xi * t.w_xi),
                         ..*g
                     };
                     gemm::row(&gx, xi, 0);
                 }
-                wino_out(t, m, i, ty);
+                if t.tile == 4 {
+                    wino4_out(t, m, i, ty);
+                } else {
+                    wino_out(t, m, i, ty);
+                }
             }
         }
 
@@ -385,27 +447,156 @@ macro_rules! winograd_body {
                                 if ox >= t.wo {
                                     break;
                                 }
-                                let mut val = add(yv, bias);
-                                if !t.res.is_null() {
-                                    val = add(val, load(t.res.add(
-                                        i * t.res_image
-                                            + ob * t.res_plane
-                                            + (oy + t.res_border) * t.res_row
-                                            + (ox + t.res_border) * LANES,
-                                    )));
+                                emit(t, (i, ob, oy, ox), add(yv, bias));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Output pixel (oy, ox) of block `ob` of image `i`: `val` (the transform plus bias),
+        /// plus the residual, ReLU when asked.
+        ///
+        /// # Safety
+        /// As [`wino_out`]; oy < ho and ox < wo.
+        $(#[$attr])*
+        #[inline]
+        unsafe fn emit(t: &Task, (i, ob, oy, ox): (usize, usize, usize, usize), val: V) {
+            // SAFETY: the pixel lies inside image i's residual and output (the caller's)
+            unsafe {
+                let mut val = val;
+                if !t.res.is_null() {
+                    val = add(val, load(t.res.add(
+                        i * t.res_image
+                            + ob * t.res_plane
+                            + (oy + t.res_border) * t.res_row
+                            + (ox + t.res_border) * LANES,
+                    )));
+                }
+                if t.relu {
+                    val = relu(val);
+                }
+                store(
+                    t.out.add(
+                        i * t.out_image
+                            + ob * t.out_plane
+                            + (oy + t.out_border) * t.out_row
+                            + (ox + t.out_border) * LANES,
+                    ),
+                    val,
+                );
+            }
+        }
+
+        /// F(4×4, 3×3)'s `Bᵀ d` of six values (points 0, 1, −1, 2, −½; see `G4`):
+        /// `Bᵀ = [[1, 3/2, −2, −3/2, 1, 0], [0, −1, −5/2, −1/2, 1, 0], [0, 1, 1/2, −5/2, 1, 0],
+        /// [0, −1/2, −1, 1/2, 1, 0], [0, 2, −1, −2, 1, 0], [0, 1, 3/2, −2, −3/2, 1]]`.
+        $(#[$attr])*
+        #[inline]
+        fn bt6(d: [V; 6]) -> [V; 6] {
+            let c = |v: f32| splat(v);
+            let (t, u) = (sub(d[4], d[2]), sub(d[1], d[3]));
+            [
+                fma(c(1.5), u, fma(c(-2.0), d[2], add(d[0], d[4]))),
+                fma(c(-2.5), d[2], fma(c(-0.5), d[3], sub(d[4], d[1]))),
+                fma(c(0.5), d[2], fma(c(-2.5), d[3], add(d[4], d[1]))),
+                fma(c(-0.5), u, t),
+                fma(c(2.0), u, t),
+                fma(c(1.5), sub(d[2], d[4]), fma(c(-2.0), d[3], add(d[5], d[1]))),
+            ]
+        }
+
+        /// F(4×4, 3×3)'s `Aᵀ m` of six values (points 0, 1, −1, 2, −½):
+        /// `Aᵀ = [[1, 1, 1, 1, 1, 0], [0, 1, −1, 2, −1/2, 0], [0, 1, 1, 4, 1/4, 0],
+        /// [0, 1, −1, 8, −1/8, 1]]`.
+        $(#[$attr])*
+        #[inline]
+        fn at6(q: [V; 6]) -> [V; 4] {
+            let c = |v: f32| splat(v);
+            let (a, b) = (add(q[1], q[2]), sub(q[1], q[2]));
+            [
+                add(add(q[0], a), add(q[3], q[4])),
+                fma(c(2.0), q[3], fma(c(-0.5), q[4], b)),
+                fma(c(4.0), q[3], fma(c(0.25), q[4], a)),
+                fma(c(8.0), q[3], fma(c(-0.125), q[4], add(b, q[5]))),
+            ]
+        }
+
+        /// [`wino_in`] for F(4×4, 3×3): 6×6 input tiles four pixels apart, 36 positions.
+        ///
+        /// # Safety
+        /// As [`wino_in`]; `v` holds `36 * cbi * ntx * 16` floats.
+        $(#[$attr])*
+        unsafe fn wino4_in(t: &Task, v: *mut f32, i: usize, ty: usize) {
+            // SAFETY: as `wino_in`'s
+            unsafe {
+                let r0 = 4 * ty + t.shift;
+                let xi_stride = t.cbi * t.ntx * LANES;
+                for ib in 0..t.cbi {
+                    let plane = t.x.add(i * t.in_image + ib * t.in_plane);
+                    for tx in 0..t.ntx {
+                        let c0 = 4 * tx + t.shift;
+                        let inside = r0 + 6 <= t.in_h && c0 + 6 <= t.in_w;
+                        // Bᵀ d column by column, then (Bᵀ d) B row by row
+                        let mut e = [[zero(); 6]; 6];
+                        for c in 0..6 {
+                            let mut col = [zero(); 6];
+                            for (r, dv) in col.iter_mut().enumerate() {
+                                if inside || (r0 + r < t.in_h && c0 + c < t.in_w) {
+                                    *dv = load(plane.add((r0 + r) * t.in_row + (c0 + c) * LANES));
                                 }
-                                if t.relu {
-                                    val = relu(val);
+                            }
+                            for (r, val) in bt6(col).into_iter().enumerate() {
+                                e[r][c] = val;
+                            }
+                        }
+                        let at = v.add((ib * t.ntx + tx) * LANES);
+                        for (r, er) in e.iter().enumerate() {
+                            for (c, val) in bt6(*er).into_iter().enumerate() {
+                                store(at.add((r * 6 + c) * xi_stride), val);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// [`wino_out`] for F(4×4, 3×3): output rows 4ty to 4ty + 3 that exist.
+        ///
+        /// # Safety
+        /// As [`wino_out`]; `m` holds `36 * cbo * ntx * 16` floats, all written.
+        $(#[$attr])*
+        unsafe fn wino4_out(t: &Task, m: *const f32, i: usize, ty: usize) {
+            // SAFETY: as `wino_out`'s
+            unsafe {
+                let xi_stride = t.cbo * t.ntx * LANES;
+                for ob in 0..t.cbo {
+                    let bias = load(t.bias.add(ob * LANES));
+                    for tx in 0..t.ntx {
+                        let at = m.add((ob * t.ntx + tx) * LANES);
+                        // Aᵀ M column by column, then (Aᵀ M) A row by row
+                        let mut s = [[zero(); 6]; 4];
+                        for c in 0..6 {
+                            let mut col = [zero(); 6];
+                            for (r, qv) in col.iter_mut().enumerate() {
+                                *qv = load(at.add((r * 6 + c) * xi_stride));
+                            }
+                            for (r, val) in at6(col).into_iter().enumerate() {
+                                s[r][c] = val;
+                            }
+                        }
+                        for (dy, sr) in s.iter().enumerate() {
+                            let oy = 4 * ty + dy;
+                            if oy >= t.ho {
+                                break;
+                            }
+                            for (dx, yv) in at6(*sr).into_iter().enumerate() {
+                                let ox = 4 * tx + dx;
+                                if ox >= t.wo {
+                                    break;
                                 }
-                                store(
-                                    t.out.add(
-                                        i * t.out_image
-                                            + ob * t.out_plane
-                                            + (oy + t.out_border) * t.out_row
-                                            + (ox + t.out_border) * LANES,
-                                    ),
-                                    val,
-                                );
+                                emit(t, (i, ob, oy, ox), add(yv, bias));
                             }
                         }
                     }
