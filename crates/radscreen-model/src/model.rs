@@ -447,8 +447,12 @@ impl Model {
     }
 
     /// [`Model::predict_owned`] with each image's modality group (`InputKind::group`), which
-    /// a model with one head per group needs; a one-head model ignores it.
-    pub(crate) fn predict_owned_in_groups(
+    /// a model with one head per group needs (0 where `groups` is short); a one-head model
+    /// ignores it.
+    ///
+    /// # Errors
+    /// As [`Model::predict`].
+    pub fn predict_owned_in_groups(
         &self,
         batch: Array4<f32>,
         groups: &[usize],
@@ -470,7 +474,7 @@ impl Model {
         Ok(())
     }
 
-    /// The rows of head `head` of a `[findings * heads, cells]` map.
+    /// The rows of modality group `group`'s head in a `[findings * heads, cells]` map.
     pub(crate) fn head_rows(&self, group: usize) -> std::ops::Range<usize> {
         let f = self.config.net.findings;
         let h = self.config.net.head_of(group);
@@ -488,7 +492,12 @@ impl Model {
                         m.nrows()
                     )));
                 }
-                let m = m.slice(ndarray::s![rows, ..]).to_owned();
+                // a one-head map is all its head's rows: no copy on the hot path
+                let m = if rows == (0..m.nrows()) {
+                    m
+                } else {
+                    m.slice(ndarray::s![rows, ..]).to_owned()
+                };
                 Ok(map_prediction(m, side, self.pooling()))
             })
             .collect()

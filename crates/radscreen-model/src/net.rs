@@ -217,17 +217,17 @@ impl Net {
         }
     }
 
-    /// [`Net::forward`] for a network with several heads: each image keeps the maps of the
-    /// head `heads[i]` (see [`NetConfig::head_of`]), so outputs are `findings` wide whatever
-    /// the number of heads.
+    /// [`Net::forward`] for a network with several heads: image i keeps the maps of modality
+    /// group `groups[i]`'s head (see [`NetConfig::head_of`]; 0 where `groups` is short), so
+    /// outputs are `findings` wide whatever the number of heads.
     pub fn forward_heads(
         &self,
         input: Tensor<4>,
-        heads: &[usize],
+        groups: &[usize],
         config: &NetConfig,
     ) -> NetOutput {
         let cam = self.cam(input);
-        let cam = select_heads(cam, heads, config.findings);
+        let cam = select_heads(cam, groups, config);
         NetOutput {
             logits: pool(cam.clone(), config.pool_sharpness),
             cam,
@@ -235,16 +235,17 @@ impl Net {
     }
 }
 
-/// Keeps image i's `findings` maps of head `heads[i]` from a `[b, findings * heads, h, w]`
-/// map (a one-head map is returned as it is).
-fn select_heads(cam: Tensor<4>, heads: &[usize], findings: usize) -> Tensor<4> {
+/// Keeps image i's `findings` maps of group `groups[i]`'s head from a
+/// `[b, findings * heads, h, w]` map (a one-head map is returned as it is).
+fn select_heads(cam: Tensor<4>, groups: &[usize], config: &NetConfig) -> Tensor<4> {
     let [b, c, h, w] = cam.dims();
+    let findings = config.findings;
     if c == findings {
         return cam;
     }
     let per = c / findings;
     let rows: Vec<i64> = (0..b)
-        .map(|i| (i * per + heads.get(i).copied().unwrap_or(0).min(per - 1)) as i64)
+        .map(|i| (i * per + config.head_of(groups.get(i).copied().unwrap_or(0))) as i64)
         .collect();
     let index = Tensor::<1, Int>::from_data(TensorData::new(rows, [b]), &cam.device());
     cam.reshape([b * per, findings, h, w]).select(0, index)

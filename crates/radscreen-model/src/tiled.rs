@@ -253,6 +253,16 @@ mod tests {
             // the heads are distinct: each group's maps are its own
             let d = (&p[0].cam - &p[1].cam).mapv(f32::abs).sum();
             assert!(d > 1e-2, "groups 2 and 0 scored alike ({d})");
+            // a square batch without groups (what `radscreen bench` times) reads group 0's head
+            let sq = a.slice(s![.., .., ..128, ..128]).to_owned();
+            let owned = m.predict_owned_in_groups(sq.clone(), &[]);
+            let grouped = m.predict_images_in_groups(&[sq.slice(s![0, .., .., ..])], &[0]);
+            let (owned, grouped) = (owned.unwrap(), grouped.unwrap());
+            let diff = (&owned[0].cam - &grouped[0].cam).mapv(f32::abs).sum();
+            assert!(
+                diff < 1e-3,
+                "native {native}: square batch vs group 0 differ by {diff}"
+            );
         }
     }
 

@@ -383,11 +383,8 @@ pub fn train(
             let cut = patches.as_ref().map(|p| (p, state.hard.as_slice()));
             let batch = make_batch(train, chunk, opts, epoch as u64, stride, findings, cut);
             let (input, labels, target, mask) = batch.into_tensors(&ad);
-            let heads: Vec<usize> = chunk
-                .iter()
-                .map(|&i| netc.head_of(train[i].group))
-                .collect();
-            let out = net.forward_heads(input, &heads, &netc);
+            let groups: Vec<usize> = chunk.iter().map(|&i| train[i].group).collect();
+            let out = net.forward_heads(input, &groups, &netc);
             let image_loss = bce_with_logits(out.logits, labels).mean();
             // Cells over a lesion are few: weigh them up so that the map learns to point.
             let weight = mask.clone()
