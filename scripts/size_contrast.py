@@ -5,8 +5,10 @@ Usage: size_contrast.py DATA_DIR REPORT_DIR
 DATA_DIR holds manifest.csv and lesions.csv (radscreen synth); REPORT_DIR holds findings.csv
 (radscreen screen). A positive image counts as detected for a finding when its flag is 1.
 Each positive image is binned by its largest lesion of that finding. Wilson 95% intervals.
-Last, the best tumour sensitivity at precision >= 0.85 (any threshold) on subsets: all images,
-without lung-nodule positives, and radiographs and MR only (CT images left out).
+Then CT tumour AUROC by contrast band, the positives of a band against every CT image without
+a tumour (threshold-free: on real backgrounds the flags are mostly 0, and the criterion's floor
+is 30 HU). Last, the best tumour sensitivity at precision >= 0.85 (any threshold) on subsets:
+all images, without lung-nodule positives, and radiographs and MR only (CT images left out).
 """
 import csv
 import math
@@ -92,7 +94,40 @@ def main(data, report):
         table(f"{finding} (CT): sensitivity by site and appearance", ["site", "appearance"],
               sorted(by_site.items()))
 
+    auroc_by_contrast(flags, lesions, modality)
     best_operating_points(flags, lesions, modality)
+
+
+def auroc(pos, neg):
+    """Mann-Whitney AUROC (ties count half) and Hanley & McNeil's 95% interval."""
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    a = wins / (len(pos) * len(neg))
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    var = (a * (1 - a) + (len(pos) - 1) * (q1 - a * a) + (len(neg) - 1) * (q2 - a * a)) / (
+        len(pos) * len(neg))
+    h = 1.959963984540054 * math.sqrt(max(var, 0.0))
+    return a, max(0.0, a - h), min(1.0, a + h)
+
+
+def auroc_by_contrast(flags, lesions, modality):
+    contrast = {}
+    for (path, frame, fnd), ls in lesions.items():
+        if fnd == "tumor" and modality.get((path, frame)) == "CT":
+            contrast[(path, frame)] = max(abs(float(l["contrast"])) for l in ls)
+    neg = [float(r["score_tumor"]) for k, r in flags.items()
+           if modality.get(k) == "CT" and k not in contrast]
+    if not neg or not contrast:
+        return
+    print("\n### tumor (CT): AUROC by contrast (|HU|), each band against all CT negatives\n")
+    print("| contrast (HU) | positives | negatives | AUROC | 95% CI |")
+    print("|---|---|---|---|---|")
+    for lo, hi in [(0, 30), (30, 1e9), (0, 1e9)]:
+        pos = [float(flags[k]["score_tumor"]) for k, c in contrast.items()
+               if lo <= c < hi and k in flags]
+        if pos:
+            a, l, h = auroc(pos, neg)
+            hi_s = "∞" if hi > 1e8 else f"{hi:g}"
+            print(f"| {lo:g}–{hi_s} | {len(pos)} | {len(neg)} | {a:.3f} | {l:.3f}–{h:.3f} |")
 
 
 def best_sensitivity(pos, neg, min_precision=0.85):
