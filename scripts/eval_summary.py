@@ -74,8 +74,9 @@ def summary(name, eval_dir, findings_csv, manifest_csv):
             )
 
 
-args = sys.argv[1:]
-if len(args) % 4 != 0 or not args:
-    sys.exit(__doc__)
-for i in range(0, len(args), 4):
-    summary(*args[i : i + 4])
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if len(args) % 4 != 0 or not args:
+        sys.exit(__doc__)
+    for i in range(0, len(args), 4):
+        summary(*args[i : i + 4])

@@ -6,14 +6,16 @@ DATA_DIR holds manifest.csv and lesions.csv (radscreen synth); REPORT_DIR holds 
 (radscreen screen). A positive image counts as detected for a finding when its flag is 1.
 Each positive image is binned by its largest lesion of that finding. Wilson 95% intervals.
 Then CT tumour AUROC by contrast band, the positives of a band against every CT image without
-a tumour (threshold-free: on real backgrounds the flags are mostly 0, and the criterion's floor
-is 30 HU). Last, the best tumour sensitivity at precision >= 0.85 (any threshold) on subsets:
+a tumour, each image by its strongest tumour's |contrast| (threshold-free: on real
+backgrounds the flags are mostly 0; the criterion's floor is 30 HU). Last, the best tumour sensitivity at precision >= 0.85 (any threshold) on subsets:
 all images, without lung-nodule positives, and radiographs and MR only (CT images left out).
 """
 import csv
 import math
 import sys
 from collections import defaultdict
+
+from eval_summary import auroc  # the scripts folder is on sys.path when run as a script
 
 
 def wilson(k, n, z=1.959963984540054):
@@ -98,10 +100,9 @@ def main(data, report):
     best_operating_points(flags, lesions, modality)
 
 
-def auroc(pos, neg):
-    """Mann-Whitney AUROC (ties count half) and Hanley & McNeil's 95% interval."""
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    a = wins / (len(pos) * len(neg))
+def auroc_ci(pos, neg):
+    """eval_summary.py's Mann-Whitney AUROC with Hanley & McNeil's 95% interval."""
+    a = auroc([1] * len(pos) + [0] * len(neg), pos + neg)
     q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
     var = (a * (1 - a) + (len(pos) - 1) * (q1 - a * a) + (len(neg) - 1) * (q2 - a * a)) / (
         len(pos) * len(neg))
@@ -125,7 +126,7 @@ def auroc_by_contrast(flags, lesions, modality):
         pos = [float(flags[k]["score_tumor"]) for k, c in contrast.items()
                if lo <= c < hi and k in flags]
         if pos:
-            a, l, h = auroc(pos, neg)
+            a, l, h = auroc_ci(pos, neg)
             hi_s = "∞" if hi > 1e8 else f"{hi:g}"
             print(f"| {lo:g}–{hi_s} | {len(pos)} | {len(neg)} | {a:.3f} | {l:.3f}–{h:.3f} |")
 
