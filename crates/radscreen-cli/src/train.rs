@@ -83,6 +83,11 @@ pub struct Args {
     /// image is scored by its group's head.
     #[arg(long)]
     group_heads: bool,
+    /// Start from the weights of a trained model folder (config.json, model.safetensors)
+    /// instead of random ones: fine-tuning. Its network must be this run's; a one-head model
+    /// can start a --group-heads run (each head a copy of its head).
+    #[arg(long, value_name = "MODEL_DIR")]
+    init: Option<PathBuf>,
     /// Model name written to config.json.
     #[arg(long, default_value = "radscreen-synth")]
     id: String,
@@ -118,6 +123,7 @@ pub fn run(a: Args) -> CmdResult {
         .with_patience(a.patience)
         .with_id(a.id.clone())
         .with_resume(a.resume)
+        .with_init(a.init.clone())
         .with_patches_per_epoch(a.patches_per_epoch)
         .with_mine_images(a.mine)
         .with_schedule_epochs(a.schedule_epochs)

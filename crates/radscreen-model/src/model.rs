@@ -79,7 +79,7 @@ impl ModelConfig {
         }
     }
 
-    fn validate(&self, path: &Path) -> Result<()> {
+    pub(crate) fn validate(&self, path: &Path) -> Result<()> {
         let bad = |r: String| Err(Error::invalid_model(path, r));
         if self.format != 1 {
             return bad(format!("unsupported config format {}", self.format));
@@ -257,27 +257,7 @@ impl Model {
         config.validate(cpath)?;
         let sha256 = hex::encode(Sha256::digest(&weights));
         let weight_bytes = weights.len();
-        let mut net = config.net.init(device, 0);
-        let mut store = SafetensorsStore::from_bytes(Some(weights));
-        let applied = net
-            .load_from(&mut store)
-            .map_err(|e| Error::weights(wpath, e))?;
-        if !applied.errors.is_empty() || !applied.missing.is_empty() {
-            return Err(Error::invalid_model(
-                wpath,
-                format!(
-                    "weights do not fit the architecture in config.json: {} missing, {} errors{}",
-                    applied.missing.len(),
-                    applied.errors.len(),
-                    applied
-                        .errors
-                        .first()
-                        .map(|e| format!(" (first: {e:?})"))
-                        .unwrap_or_default()
-                ),
-            ));
-        }
-        let net = net.valid();
+        let net = load_net(&config.net, weights, wpath, device)?.valid();
         let host = NativeNet::from_net(&net)?;
         Ok(Model {
             net,
@@ -674,6 +654,37 @@ pub(crate) fn map_prediction(
         anomaly,
         cam,
     }
+}
+
+/// `config`'s network on `device` with the weights of a safetensors file (`wpath` names it in
+/// errors); every parameter must be there and fit.
+pub(crate) fn load_net(
+    config: &NetConfig,
+    weights: Vec<u8>,
+    wpath: &Path,
+    device: &Device,
+) -> Result<Net> {
+    let mut net = config.init(device, 0);
+    let mut store = SafetensorsStore::from_bytes(Some(weights));
+    let applied = net
+        .load_from(&mut store)
+        .map_err(|e| Error::weights(wpath, e))?;
+    if !applied.errors.is_empty() || !applied.missing.is_empty() {
+        return Err(Error::invalid_model(
+            wpath,
+            format!(
+                "weights do not fit the architecture in config.json: {} missing, {} errors{}",
+                applied.missing.len(),
+                applied.errors.len(),
+                applied
+                    .errors
+                    .first()
+                    .map(|e| format!(" (first: {e:?})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(net)
 }
 
 /// Rewrites a safetensors header with its keys sorted: burn writes the `__metadata__` map in

@@ -205,6 +205,24 @@ impl Net {
         (&self.stem, &self.blocks, &self.head)
     }
 
+    /// This network with `heads` output heads, each a copy of its one head: a one-head model
+    /// starts a group-heads run where it stands (`radscreen train --init`), every group first
+    /// reading the maps the one head read. A network that already has `heads` heads is
+    /// returned as it is.
+    pub(crate) fn with_heads(mut self, config: &NetConfig, heads: usize) -> Net {
+        if config.heads == heads || heads == 0 {
+            return self;
+        }
+        // detached: a parameter must be a leaf of the autodiff graph, and a copy is not
+        let weight = self.head.weight.val().repeat_dim(0, heads).detach();
+        self.head.weight = Param::from_tensor(weight);
+        if let Some(bias) = self.head.bias.take() {
+            let bias = bias.val().repeat_dim(0, heads).detach();
+            self.head.bias = Some(Param::from_tensor(bias));
+        }
+        self
+    }
+
     /// Runs the network.
     ///
     /// # Shapes
@@ -277,4 +295,34 @@ fn pool(cam: Tensor<4>, pool_sharpness: f32) -> Tensor<2> {
         .div_scalar(pool_sharpness)
         + m;
     lse.reshape([b, f])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-head network widened to one head per group scores every group exactly as it did.
+    #[test]
+    fn widened_heads_start_as_copies_of_the_one_head() {
+        let device = Device::flex();
+        let one = NetConfig::default();
+        let three = one.clone().with_heads(3);
+        let net = one.init(&device, 9);
+        let x = Tensor::<4>::from_data(
+            TensorData::new(
+                crate::model::random_batch(3, 64, 4)
+                    .iter()
+                    .copied()
+                    .collect::<Vec<f32>>(),
+                [3, 3, 64, 64],
+            ),
+            &device,
+        );
+        let want = crate::io::read_f32(net.forward(x.clone(), one.pool_sharpness).cam).unwrap();
+        let wide = net.with_heads(&one, 3);
+        assert_eq!(wide.head.weight.dims(), [6, 64, 1, 1]);
+        let got = wide.forward_heads(x, &[0, 1, 2], &three).cam;
+        let got = crate::io::read_f32(got).unwrap();
+        assert_eq!(want, got);
+    }
 }

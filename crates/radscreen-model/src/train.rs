@@ -28,7 +28,7 @@ mod checkpoint;
 mod score;
 
 use batch::{Balance, balanced_order, make_batch};
-use checkpoint::{State, load_checkpoint, save_checkpoint};
+use checkpoint::{State, load_checkpoint, load_init, save_checkpoint};
 use radscreen_imaging::preprocess::{InputKind, Preprocess};
 use score::{
     SPECIFICITY_FLOOR, choose_threshold, epoch_log, groups_with_both, mine, scoring_model,
@@ -59,6 +59,12 @@ pub struct TrainOptions {
     pub id: String,
     /// Continue from OUT/checkpoint instead of starting afresh.
     pub resume: bool,
+    /// Start from the weights of the trained model in this folder (config.json and
+    /// model.safetensors) instead of random ones: fine-tuning. Its network must be this
+    /// run's, or its one-head version for a group-heads run (every head starts as its head).
+    /// Only Adam's state and the schedule start afresh. Ignored on `resume`, whose checkpoint
+    /// already holds the run's weights.
+    pub init: Option<std::path::PathBuf>,
     /// Patches cut per epoch, for a spacing model (0: one per training image).
     pub patches_per_epoch: usize,
     /// Training images searched for hard negatives after each epoch, for a spacing model (0:
@@ -126,6 +132,7 @@ impl Default for TrainOptions {
             net: NetConfig::default(),
             id: "radscreen-synth".into(),
             resume: false,
+            init: None,
             patches_per_epoch: 0,
             mine_images: 300,
             schedule_epochs: None,
@@ -183,6 +190,12 @@ impl TrainOptions {
     /// Continues from OUT/checkpoint (or starts afresh).
     pub fn with_resume(mut self, resume: bool) -> Self {
         self.resume = resume;
+        self
+    }
+
+    /// Starts from the trained model in `dir` (see [`TrainOptions::init`]).
+    pub fn with_init(mut self, dir: Option<std::path::PathBuf>) -> Self {
+        self.init = dir;
         self
     }
 
@@ -340,8 +353,17 @@ pub fn train(
         stale: 0,
         log: Vec::new(),
         hard: vec![Vec::new(); train.len()],
+        init: serde_json::Value::Null,
     };
     let mut best: Option<Net> = None;
+    if let (Some(dir), false) = (&opts.init, opts.resume) {
+        (net, state.init) = load_init(dir, &netc, &preprocess, &ad, on_event)?;
+        on_event(&TrainEvent::Note(format!(
+            "started from {} ({})",
+            dir.display(),
+            state.init["id"].as_str().unwrap_or("?")
+        )));
+    }
     if opts.resume {
         let (n, o, s, b) = load_checkpoint(&ckpt, &netc, &ad, optim, on_event)?;
         (net, optim, state, best) = (n, o, s, Some(b));
@@ -483,6 +505,7 @@ pub fn train(
         "learning_rate": opts.learning_rate,
         "selection": opts.selection.name(),
         "balance_sources": opts.balance_sources,
+        "init": state.init,
         "train_images": train.len(),
         "val_images": val.len(),
         "threshold_rule": format!("F1-optimal on the validation split among thresholds with specificity >= {SPECIFICITY_FLOOR} (a spacing model: also per modality group with at least 10 positive and 10 negative validation images)"),

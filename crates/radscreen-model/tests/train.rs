@@ -1,10 +1,11 @@
 //! Training on tiny in-memory data: it learns, it is reproducible with a seed on the CPU, and a
-//! run resumed from its checkpoint finishes with a valid model.
+//! run resumed from its checkpoint finishes with a valid model, and one started from a trained
+//! model (`--init`) starts where that model stands.
 
 use ndarray::Array3;
 use radscreen_model::{
-    Augment, DeviceOptions, DevicePreference, Model, Preprocess, SpacingPlan, TrainEvent,
-    TrainLesion, TrainOptions, TrainSample, select_device, train,
+    Augment, DeviceOptions, DevicePreference, Model, NetConfig, Preprocess, SpacingPlan,
+    TrainEvent, TrainLesion, TrainOptions, TrainSample, select_device, train,
 };
 
 const SIZE: usize = 32;
@@ -221,19 +222,20 @@ fn a_spacing_model_learns_from_patches_and_validates_on_whole_images() {
     let (tr, va) = (whole_images(48, 0), whole_images(24, 100));
     let pre = params().with_spacing(Some(SpacingPlan::new().with_tile(64, 16)));
     let o = opts(8).with_patches_per_epoch(64).with_mine_images(16);
-    let run = |name: &str| {
+    let run_with = |name: &str, o: &TrainOptions| {
         train(
             &tr,
             &va,
             pre.clone(),
             serde_json::json!({}),
             &out_dir(name),
-            &o,
+            o,
             &device,
             &mut |_| {},
         )
         .unwrap()
     };
+    let run = |name: &str| run_with(name, &o);
     let a = run("spacing-a");
     let last = a.log.last().unwrap();
     assert!(
@@ -251,6 +253,65 @@ fn a_spacing_model_learns_from_patches_and_validates_on_whole_images() {
     let weights = |d: &str| std::fs::read(out_dir_keep(d).join("model.safetensors")).unwrap();
     assert!(weights("spacing-a") == weights("spacing-b"));
     assert_eq!(a.log.len(), b.log.len());
+    // a group-heads run started from the one-head model (--init) begins where it stands: at a
+    // learning rate too small to learn anything in one epoch, its first epoch validates as well
+    // as the model it started from, where a random start is at chance
+    let tiny = o.clone().with_epochs(1).with_learning_rate(1e-7);
+    let mut notes = Vec::new();
+    let from = out_dir_keep("spacing-a");
+    let tuned = train(
+        &tr,
+        &va,
+        pre.clone(),
+        serde_json::json!({}),
+        &out_dir("spacing-init"),
+        &tiny
+            .clone()
+            .with_net(NetConfig::default().with_heads(3))
+            .with_init(Some(from.clone())),
+        &device,
+        &mut |e| {
+            if let TrainEvent::Note(n) = e {
+                notes.push(n.clone())
+            }
+        },
+    )
+    .unwrap();
+    assert!(
+        notes.iter().any(|n| n.contains("started from")),
+        "{notes:?}"
+    );
+    let first = &tuned.log[0];
+    assert!(
+        first.auroc.iter().all(|v| v.unwrap() > 0.85),
+        "did not start from the trained model: {first:?}"
+    );
+    let c = tuned.model.config();
+    assert_eq!(c.net.heads, 3);
+    assert_eq!(c.training["init"]["sha256"], m.sha256());
+    let scratch = run_with("spacing-scratch", &tiny);
+    assert!(
+        scratch.log[0].auroc.iter().any(|v| v.unwrap() < 0.8),
+        "a random start learned in one epoch at lr 1e-7: the check above proves nothing"
+    );
+    // a model of another architecture cannot start a run
+    let mut other = NetConfig::default();
+    other.stem_channels = 8;
+    let r = train(
+        &tr,
+        &va,
+        pre.clone(),
+        serde_json::json!({}),
+        &out_dir("spacing-init-bad"),
+        &tiny.clone().with_net(other).with_init(Some(from)),
+        &device,
+        &mut |_| {},
+    );
+    assert!(
+        matches!(&r, Err(e) if e.to_string().contains("init")),
+        "{:?}",
+        r.err()
+    );
     // a square input is refused by name for a square-input model, any size accepted here
     assert!(
         train(

@@ -7,9 +7,13 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use serde::{Deserialize, Serialize};
 
+use radscreen_imaging::preprocess::Preprocess;
+use sha2::{Digest, Sha256};
+
 use super::{EpochLog, TrainEvent};
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
+use crate::model::{CONFIG_FILE, ModelConfig, WEIGHTS_FILE, load_net};
 use crate::net::{Net, NetConfig};
 use crate::patches::Point;
 
@@ -24,6 +28,9 @@ pub(super) struct State {
     /// Hard-negative centres per training image (input pixels), from the last mining pass.
     #[serde(default)]
     pub(super) hard: Vec<Vec<Point>>,
+    /// Where the run's first weights came from (`TrainOptions::init`; null: drawn at random).
+    #[serde(default)]
+    pub(super) init: serde_json::Value,
 }
 
 pub(super) fn record_path(dir: &Path, name: &str) -> PathBuf {
@@ -93,4 +100,55 @@ pub(super) fn load_checkpoint(
         optim
     };
     Ok((net, optim, state, best))
+}
+
+/// The network of the trained model in `dir` (config.json and model.safetensors) on `device`,
+/// to start a run from (`TrainOptions::init`): its architecture must be this run's, except
+/// that a one-head network may start a group-heads run (each head a copy of its head). Returns
+/// the network and what config.json records of where it came from; a model prepared
+/// differently from this run (spacing, windows) is allowed and said in the log.
+pub(super) fn load_init(
+    dir: &Path,
+    config: &NetConfig,
+    preprocess: &Preprocess,
+    device: &burn::tensor::Device,
+    on_event: &mut dyn FnMut(&TrainEvent),
+) -> Result<(Net, serde_json::Value)> {
+    let cpath = dir.join(CONFIG_FILE);
+    let wpath = dir.join(WEIGHTS_FILE);
+    let text = std::fs::read_to_string(&cpath).map_err(|e| Error::io(&cpath, e))?;
+    let from: ModelConfig = serde_json::from_str(&text).map_err(|e| Error::json(&cpath, e))?;
+    from.validate(&cpath)?;
+    let mut same = from.net.clone();
+    same.heads = config.heads;
+    if same != *config || !(from.net.heads == 1 || from.net.heads == config.heads) {
+        return Err(Error::InvalidOption {
+            option: "init",
+            reason: format!(
+                "{}: its network ({} input channels, stem {}, blocks {:?}, {} findings, {} heads) is not this run's ({}, {}, {:?}, {}, {} heads; only a one-head network can start a many-head run)",
+                cpath.display(),
+                from.net.in_channels,
+                from.net.stem_channels,
+                from.net.blocks,
+                from.net.findings,
+                from.net.heads,
+                config.in_channels,
+                config.stem_channels,
+                config.blocks,
+                config.findings,
+                config.heads
+            ),
+        });
+    }
+    if from.preprocess != *preprocess {
+        on_event(&TrainEvent::Note(format!(
+            "{} was trained on images prepared differently from this run's (spacing, windows or size): its weights start this run all the same",
+            cpath.display()
+        )));
+    }
+    let weights = std::fs::read(&wpath).map_err(|e| Error::io(&wpath, e))?;
+    let sha256 = hex::encode(Sha256::digest(&weights));
+    let net = load_net(&from.net, weights, &wpath, device)?.with_heads(&from.net, config.heads);
+    let record = serde_json::json!({ "id": from.id, "sha256": sha256, "heads": from.net.heads });
+    Ok((net, record))
 }
