@@ -94,7 +94,7 @@ pub struct Args {
     /// Continue a killed run from OUT/checkpoint.
     #[arg(long)]
     resume: bool,
-    /// No progress bar.
+    /// No progress bar (the epoch lines and notes are still printed).
     #[arg(long)]
     quiet: bool,
 }
@@ -228,6 +228,14 @@ pub fn run(a: Args) -> CmdResult {
             .map_err(|e| e.to_string())?
             .progress_chars("=> "),
     );
+    // a hidden bar prints nothing: --quiet drops the bar, not the epoch lines and notes
+    let say = |line: String| {
+        if a.quiet {
+            eprintln!("{line}");
+        } else {
+            bar.println(line);
+        }
+    };
     let mut on_event = |ev: &TrainEvent| match ev {
         TrainEvent::Step {
             epoch,
@@ -247,7 +255,7 @@ pub fn run(a: Args) -> CmdResult {
                     .collect::<Vec<_>>()
                     .join("/")
             };
-            bar.println(format!(
+            say(format!(
                 "epoch {:>2}: train loss {:.4}, val loss {:.4}, sensitivity {}, precision {}, AUROC {}, AP {} ({:.0} s)",
                 l.epoch,
                 l.train_loss,
@@ -260,7 +268,7 @@ pub fn run(a: Args) -> CmdResult {
             ));
             bar.set_position(0);
         }
-        TrainEvent::Note(n) => bar.println(n.clone()),
+        TrainEvent::Note(n) => say(n.clone()),
         _ => {}
     };
     let summary = train(

@@ -267,3 +267,74 @@ fn train_refuses_balance_sources_without_spacing() {
     assert!(err.contains("--spacing"), "{err}");
     assert!(!out.exists(), "nothing is written");
 }
+
+/// `--quiet` drops the progress bar, not the epoch lines and notes; `--init` starts a run from a
+/// trained model, says so, and a one-head model can start a `--group-heads` run.
+#[test]
+fn train_quiet_prints_epochs_and_init_starts_from_a_model() {
+    let set = tmp("train-set");
+    let o = radscreen(&[
+        "synth",
+        "--out",
+        set.to_str().unwrap(),
+        "--count",
+        "30",
+        "--seed",
+        "3",
+        "--size",
+        "64",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest = set.join("manifest.csv");
+    let run = |out: &PathBuf, extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--epochs",
+            "1",
+            "--size",
+            "64",
+            "--device",
+            "cpu",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        let o = radscreen(&args);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{err}");
+        err
+    };
+    let first = tmp("train-first");
+    let err = run(&first, &[]);
+    assert!(err.contains("epoch  1: train loss"), "{err}");
+    let tuned = tmp("train-tuned");
+    let err = run(
+        &tuned,
+        &["--init", first.to_str().unwrap(), "--group-heads"],
+    );
+    assert!(err.contains("started from"), "{err}");
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(tuned.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["net"]["heads"], 3);
+    assert_eq!(config["training"]["init"]["heads"], 1);
+    // a folder that holds no model is refused by name
+    let o = radscreen(&[
+        "train",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--out",
+        tmp("train-bad-init").to_str().unwrap(),
+        "--epochs",
+        "1",
+        "--size",
+        "64",
+        "--init",
+        set.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("config.json"), "{err}");
+}
