@@ -228,9 +228,10 @@ pub fn run(a: Args) -> CmdResult {
             .map_err(|e| e.to_string())?
             .progress_chars("=> "),
     );
-    // a hidden bar prints nothing: --quiet drops the bar, not the epoch lines and notes
+    // a hidden bar prints nothing (--quiet, or stderr not a terminal): the bar goes, not the
+    // epoch lines and notes
     let say = |line: String| {
-        if a.quiet {
+        if bar.is_hidden() {
             eprintln!("{line}");
         } else {
             bar.println(line);

@@ -79,7 +79,7 @@ impl ModelConfig {
         }
     }
 
-    pub(crate) fn validate(&self, path: &Path) -> Result<()> {
+    fn validate(&self, path: &Path) -> Result<()> {
         let bad = |r: String| Err(Error::invalid_model(path, r));
         if self.format != 1 {
             return bad(format!("unsupported config format {}", self.format));
@@ -223,11 +223,8 @@ impl Model {
     /// # Errors
     /// Missing or unreadable files, a config that does not match the weights.
     pub fn load_dir(dir: &Path, device: &Device) -> Result<Self> {
-        let cpath = dir.join(CONFIG_FILE);
-        let wpath = dir.join(WEIGHTS_FILE);
-        let config = std::fs::read_to_string(&cpath).map_err(|e| Error::io(&cpath, e))?;
-        let weights = std::fs::read(&wpath).map_err(|e| Error::io(&wpath, e))?;
-        Self::from_bytes(&config, weights, &cpath, &wpath, device)
+        let f = read_model_dir(dir)?;
+        Self::from_parsed(f.config, f.weights, &f.wpath, device)
     }
 
     /// The default model shipped inside the crate.
@@ -252,9 +249,16 @@ impl Model {
         wpath: &Path,
         device: &Device,
     ) -> Result<Self> {
-        let config: ModelConfig =
-            serde_json::from_str(config).map_err(|e| Error::json(cpath, e))?;
-        config.validate(cpath)?;
+        let config = parse_config(config, cpath)?;
+        Self::from_parsed(config, weights, wpath, device)
+    }
+
+    fn from_parsed(
+        config: ModelConfig,
+        weights: Vec<u8>,
+        wpath: &Path,
+        device: &Device,
+    ) -> Result<Self> {
         let sha256 = hex::encode(Sha256::digest(&weights));
         let weight_bytes = weights.len();
         let net = load_net(&config.net, weights, wpath, device)?.valid();
@@ -654,6 +658,36 @@ pub(crate) fn map_prediction(
         anomaly,
         cam,
     }
+}
+
+/// config.json's text, parsed and checked (`cpath` names it in errors).
+fn parse_config(text: &str, cpath: &Path) -> Result<ModelConfig> {
+    let config: ModelConfig = serde_json::from_str(text).map_err(|e| Error::json(cpath, e))?;
+    config.validate(cpath)?;
+    Ok(config)
+}
+
+/// A model folder's files: its checked config.json and its weights' bytes.
+pub(crate) struct ModelFiles {
+    pub(crate) config: ModelConfig,
+    pub(crate) weights: Vec<u8>,
+    pub(crate) cpath: PathBuf,
+    pub(crate) wpath: PathBuf,
+}
+
+/// Reads `DIR/config.json` (parsed and checked) and `DIR/model.safetensors`.
+pub(crate) fn read_model_dir(dir: &Path) -> Result<ModelFiles> {
+    let cpath = dir.join(CONFIG_FILE);
+    let wpath = dir.join(WEIGHTS_FILE);
+    let text = std::fs::read_to_string(&cpath).map_err(|e| Error::io(&cpath, e))?;
+    let config = parse_config(&text, &cpath)?;
+    let weights = std::fs::read(&wpath).map_err(|e| Error::io(&wpath, e))?;
+    Ok(ModelFiles {
+        config,
+        weights,
+        cpath,
+        wpath,
+    })
 }
 
 /// `config`'s network on `device` with the weights of a safetensors file (`wpath` names it in

@@ -205,12 +205,12 @@ impl Net {
         (&self.stem, &self.blocks, &self.head)
     }
 
-    /// This network with `heads` output heads, each a copy of its one head: a one-head model
+    /// A one-head network (`config`) with `heads` output heads, each a copy of its head: it
     /// starts a group-heads run where it stands (`radscreen train --init`), every group first
-    /// reading the maps the one head read. A network that already has `heads` heads is
-    /// returned as it is.
+    /// reading the maps the one head read. Any other network is returned as it is (the
+    /// caller refuses a many-head network of another count).
     pub(crate) fn with_heads(mut self, config: &NetConfig, heads: usize) -> Net {
-        if config.heads == heads || heads == 0 {
+        if config.heads != 1 || heads <= 1 {
             return self;
         }
         // detached: a parameter must be a leaf of the autodiff graph, and a copy is not
@@ -323,6 +323,12 @@ mod tests {
         assert_eq!(wide.head.weight.dims(), [6, 64, 1, 1]);
         let got = wide.forward_heads(x, &[0, 1, 2], &three).cam;
         let got = crate::io::read_f32(got).unwrap();
-        assert_eq!(want, got);
+        assert_eq!(want.len(), got.len());
+        let worst = want
+            .iter()
+            .zip(&got)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-6, "widened heads differ by {worst}");
     }
 }

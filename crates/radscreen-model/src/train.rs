@@ -62,8 +62,9 @@ pub struct TrainOptions {
     /// Start from the weights of the trained model in this folder (config.json and
     /// model.safetensors) instead of random ones: fine-tuning. Its network must be this
     /// run's, or its one-head version for a group-heads run (every head starts as its head).
-    /// Only Adam's state and the schedule start afresh. Ignored on `resume`, whose checkpoint
-    /// already holds the run's weights.
+    /// Everything else (Adam's state, the schedule, the best score and early stopping, hard
+    /// negatives, thresholds) starts afresh. Ignored on `resume`, whose checkpoint already
+    /// holds the run's weights.
     pub init: Option<std::path::PathBuf>,
     /// Patches cut per epoch, for a spacing model (0: one per training image).
     pub patches_per_epoch: usize,
@@ -365,6 +366,11 @@ pub fn train(
         )));
     }
     if opts.resume {
+        if opts.init.is_some() {
+            on_event(&TrainEvent::Note(
+                "--init is not read on resume: the checkpoint holds the run's weights".into(),
+            ));
+        }
         let (n, o, s, b) = load_checkpoint(&ckpt, &netc, &ad, optim, on_event)?;
         (net, optim, state, best) = (n, o, s, Some(b));
         on_event(&TrainEvent::Note(format!(

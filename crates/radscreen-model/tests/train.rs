@@ -308,7 +308,11 @@ fn a_spacing_model_learns_from_patches_and_validates_on_whole_images() {
         &mut |_| {},
     );
     assert!(
-        matches!(&r, Err(e) if e.to_string().contains("init")),
+        matches!(
+            &r,
+            Err(radscreen_model::Error::InvalidOption { option: "init", reason })
+                if reason.contains("stem_channels")
+        ),
         "{:?}",
         r.err()
     );

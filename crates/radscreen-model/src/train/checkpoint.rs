@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::{EpochLog, TrainEvent};
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
-use crate::model::{CONFIG_FILE, ModelConfig, WEIGHTS_FILE, load_net};
+use crate::model::{load_net, read_model_dir};
 use crate::net::{Net, NetConfig};
 use crate::patches::Point;
 
@@ -114,41 +114,31 @@ pub(super) fn load_init(
     device: &burn::tensor::Device,
     on_event: &mut dyn FnMut(&TrainEvent),
 ) -> Result<(Net, serde_json::Value)> {
-    let cpath = dir.join(CONFIG_FILE);
-    let wpath = dir.join(WEIGHTS_FILE);
-    let text = std::fs::read_to_string(&cpath).map_err(|e| Error::io(&cpath, e))?;
-    let from: ModelConfig = serde_json::from_str(&text).map_err(|e| Error::json(&cpath, e))?;
-    from.validate(&cpath)?;
+    let f = read_model_dir(dir)?;
+    let from = &f.config;
     let mut same = from.net.clone();
     same.heads = config.heads;
     if same != *config || !(from.net.heads == 1 || from.net.heads == config.heads) {
+        // the whole architecture as config.json writes it, so any field that differs shows
+        let net = |n: &NetConfig| serde_json::to_string(n).unwrap_or_default();
         return Err(Error::InvalidOption {
             option: "init",
             reason: format!(
-                "{}: its network ({} input channels, stem {}, blocks {:?}, {} findings, {} heads) is not this run's ({}, {}, {:?}, {}, {} heads; only a one-head network can start a many-head run)",
-                cpath.display(),
-                from.net.in_channels,
-                from.net.stem_channels,
-                from.net.blocks,
-                from.net.findings,
-                from.net.heads,
-                config.in_channels,
-                config.stem_channels,
-                config.blocks,
-                config.findings,
-                config.heads
+                "{}: its network {} is not this run's {} (only a one-head network can start a many-head run)",
+                f.cpath.display(),
+                net(&from.net),
+                net(config)
             ),
         });
     }
     if from.preprocess != *preprocess {
         on_event(&TrainEvent::Note(format!(
             "{} was trained on images prepared differently from this run's (spacing, windows or size): its weights start this run all the same",
-            cpath.display()
+            f.cpath.display()
         )));
     }
-    let weights = std::fs::read(&wpath).map_err(|e| Error::io(&wpath, e))?;
-    let sha256 = hex::encode(Sha256::digest(&weights));
-    let net = load_net(&from.net, weights, &wpath, device)?.with_heads(&from.net, config.heads);
+    let sha256 = hex::encode(Sha256::digest(&f.weights));
+    let net = load_net(&from.net, f.weights, &f.wpath, device)?.with_heads(&from.net, config.heads);
     let record = serde_json::json!({ "id": from.id, "sha256": sha256, "heads": from.net.heads });
     Ok((net, record))
 }
