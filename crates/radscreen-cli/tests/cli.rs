@@ -303,16 +303,22 @@ fn train_quiet_prints_epochs_and_init_starts_from_a_model() {
         ];
         args.extend_from_slice(extra);
         let o = radscreen(&args);
-        let err = String::from_utf8_lossy(&o.stderr).to_string();
-        assert!(o.status.success(), "{err}");
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let ok = |out: &PathBuf, extra: &[&str]| {
+        let (success, err) = run(out, extra);
+        assert!(success, "{err}");
         err
     };
     let first = tmp("train-first");
-    let err = run(&first, &["--quiet"]);
+    let err = ok(&first, &["--quiet"]);
     assert!(err.contains("epoch  1: train loss"), "{err}");
     // without --quiet and with stderr not a terminal the bar is hidden too: the lines stay
     let tuned = tmp("train-tuned");
-    let err = run(
+    let err = ok(
         &tuned,
         &["--init", first.to_str().unwrap(), "--group-heads"],
     );
@@ -323,22 +329,7 @@ fn train_quiet_prints_epochs_and_init_starts_from_a_model() {
     assert_eq!(config["net"]["heads"], 3);
     assert_eq!(config["training"]["init"]["heads"], 1);
     // a folder that holds no model is refused by name
-    let o = radscreen(&[
-        "train",
-        "--manifest",
-        manifest.to_str().unwrap(),
-        "--out",
-        tmp("train-bad-init").to_str().unwrap(),
-        "--epochs",
-        "1",
-        "--size",
-        "64",
-        "--device",
-        "cpu",
-        "--init",
-        set.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    let (success, err) = run(&tmp("train-bad-init"), &["--init", set.to_str().unwrap()]);
+    assert!(!success);
     assert!(err.contains("config.json"), "{err}");
 }

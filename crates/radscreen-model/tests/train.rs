@@ -82,6 +82,36 @@ fn out_dir(name: &str) -> std::path::PathBuf {
     d
 }
 
+/// Trains and collects the run's notes (`TrainEvent::Note`).
+fn train_noting(
+    tr: &[TrainSample],
+    va: &[TrainSample],
+    pre: Preprocess,
+    dir: &std::path::Path,
+    o: &TrainOptions,
+    device: &radscreen_model::SelectedDevice,
+) -> (
+    radscreen_model::Result<radscreen_model::TrainSummary>,
+    Vec<String>,
+) {
+    let mut notes = Vec::new();
+    let r = train(
+        tr,
+        va,
+        pre,
+        serde_json::json!({}),
+        dir,
+        o,
+        device,
+        &mut |e| {
+            if let TrainEvent::Note(n) = e {
+                notes.push(n.clone())
+            }
+        },
+    );
+    (r, notes)
+}
+
 #[test]
 fn learns_reproducibly_and_resumes() {
     let device = select_device(&DeviceOptions::new(DevicePreference::Flex)).unwrap();
@@ -143,22 +173,15 @@ fn learns_reproducibly_and_resumes() {
         &mut |_| {},
     )
     .unwrap();
-    let mut notes = Vec::new();
-    let c = train(
+    let (c, notes) = train_noting(
         &tr,
         &va,
         params(),
-        serde_json::json!({}),
         &dir,
         &opts(6).with_resume(true),
         &device,
-        &mut |e| {
-            if let TrainEvent::Note(n) = e {
-                notes.push(n.clone())
-            }
-        },
-    )
-    .unwrap();
+    );
+    let c = c.unwrap();
     assert!(
         notes.iter().any(|n| n.contains("resumed after epoch 3")),
         "{notes:?}"
@@ -257,26 +280,20 @@ fn a_spacing_model_learns_from_patches_and_validates_on_whole_images() {
     // learning rate too small to learn anything in one epoch, its first epoch validates as well
     // as the model it started from, where a random start is at chance
     let tiny = o.clone().with_epochs(1).with_learning_rate(1e-7);
-    let mut notes = Vec::new();
     let from = out_dir_keep("spacing-a");
-    let tuned = train(
+    let heads = tiny
+        .clone()
+        .with_net(NetConfig::default().with_heads(3))
+        .with_init(Some(from.clone()));
+    let (tuned, notes) = train_noting(
         &tr,
         &va,
         pre.clone(),
-        serde_json::json!({}),
         &out_dir("spacing-init"),
-        &tiny
-            .clone()
-            .with_net(NetConfig::default().with_heads(3))
-            .with_init(Some(from.clone())),
+        &heads,
         &device,
-        &mut |e| {
-            if let TrainEvent::Note(n) = e {
-                notes.push(n.clone())
-            }
-        },
-    )
-    .unwrap();
+    );
+    let tuned = tuned.unwrap();
     assert!(
         notes.iter().any(|n| n.contains("started from")),
         "{notes:?}"
@@ -297,15 +314,14 @@ fn a_spacing_model_learns_from_patches_and_validates_on_whole_images() {
     // a model of another architecture cannot start a run
     let mut other = NetConfig::default();
     other.stem_channels = 8;
-    let r = train(
+    let bad = tiny.clone().with_net(other).with_init(Some(from));
+    let (r, _) = train_noting(
         &tr,
         &va,
         pre.clone(),
-        serde_json::json!({}),
         &out_dir("spacing-init-bad"),
-        &tiny.clone().with_net(other).with_init(Some(from)),
+        &bad,
         &device,
-        &mut |_| {},
     );
     assert!(
         matches!(
