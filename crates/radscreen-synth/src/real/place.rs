@@ -261,12 +261,14 @@ pub(super) fn add_tumor(
 ) -> Option<Insertion> {
     let ct = bg.modality == Modality::Ct;
     let radiograph = matches!(bg.modality, Modality::Cr | Modality::Dx);
-    if projected && bg.lung.is_empty() {
+    // an unmasked chest CT finds its lung by density (aerated lung is -950..-600 HU), in a
+    // slice and in a volume to be projected alike; without labels `bg.lung` is empty too.
+    // (Until 2026-12-07 a projected volume needed the mask, so an unmasked chest volume's
+    // films could never carry a tumour: tumour-free training radiographs, not negatives drawn.)
+    let lung_density = ct && labels.is_none() && bg.entry.body_part.eq_ignore_ascii_case("CHEST");
+    if projected && bg.lung.is_empty() && !lung_density {
         return None;
     }
-    // an unmasked chest CT slice finds its lung by density (aerated lung is -950..-600 HU);
-    // without labels `bg.lung` is empty too
-    let lung_density = ct && labels.is_none() && bg.entry.body_part.eq_ignore_ascii_case("CHEST");
     let lung_ok = ct && (!bg.lung.is_empty() || lung_density) && (projected || rng.chance(0.6));
     let liver_ok = ct && !bg.liver.is_empty();
     let (site, diameter, blend, min_change, spiculate): (&str, f32, Blend, f32, bool);
