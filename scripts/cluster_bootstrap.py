@@ -95,4 +95,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (OSError, ValueError, KeyError) as e:  # a missing file, a bad value, a missing column
+        sys.exit(f"{Path(sys.argv[0]).name}: {type(e).__name__}: {e}")
