@@ -138,7 +138,7 @@ fn every_background_takes_findings_and_val_holds_every_group() {
         let sum = generate_real(out.path(), &o).unwrap();
         assert!(sum.tumor_images > 0, "{}: no tumour placed: {sum:?}", e.id);
         // a chest volume's films take lung nodules too, masked or not (an unmasked one's
-        // films once never did: its CT slices alone kept the sum above non-zero)
+        // films once never did: its CT slices alone kept its tumour count above zero)
         if e.modality == "CT" && e.body_part.eq_ignore_ascii_case("CHEST") {
             let rows: Vec<ManifestRow> = read_csv(&out.path().join("manifest.csv"));
             let films: Vec<&ManifestRow> = rows.iter().filter(|m| m.modality == "DX").collect();
