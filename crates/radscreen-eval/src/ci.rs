@@ -330,6 +330,67 @@ pub fn bootstrap(
     })
 }
 
+/// Two-sided p-value of a paired AUROC difference (`b` − `a`) by a bootstrap that resamples
+/// whole clusters (`clusters[i]`: image i's cluster, e.g. its series), so that images of one
+/// cluster, which are not independent, enter or leave a resample together. DeLong's test
+/// treats every image as independent and gives too small p-values when clusters hold several
+/// correlated images (adjacent slices of one series). p = 2 · (1 + the smaller count of
+/// resampled differences ≤ 0 or ≥ 0) / (1 + resamples where both AUROCs are defined), at most
+/// 1. `None` with fewer than two clusters or no resample with both classes.
+///
+/// # Errors
+/// Length mismatch or a non-finite score.
+pub fn cluster_bootstrap_p(
+    labels: &[bool],
+    a: &[f64],
+    b: &[f64],
+    clusters: &[usize],
+    opts: &BootstrapOptions,
+) -> Result<Option<f64>> {
+    same_len("labels vs baseline scores", labels.len(), a.len())?;
+    same_len("labels vs candidate scores", labels.len(), b.len())?;
+    same_len("labels vs clusters", labels.len(), clusters.len())?;
+    all_finite("baseline scores", a)?;
+    all_finite("candidate scores", b)?;
+    let k = clusters.iter().max().map_or(0, |&m| m + 1);
+    if k < 2 {
+        return Ok(None);
+    }
+    let sorted = |scores: &[f64]| {
+        let order = argsort_desc(scores);
+        let s: Vec<f64> = order.iter().map(|&i| scores[i]).collect();
+        let y: Vec<bool> = order.iter().map(|&i| labels[i]).collect();
+        let c: Vec<usize> = order.iter().map(|&i| clusters[i]).collect();
+        (s, y, c)
+    };
+    let (sa, ya, ca) = sorted(a);
+    let (sb, yb, cb) = sorted(b);
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut drawn = vec![0.0; k];
+    let (mut wa, mut wb) = (vec![0.0; sa.len()], vec![0.0; sb.len()]);
+    let (mut low, mut high, mut valid) = (0usize, 0usize, 0usize);
+    for _ in 0..opts.resamples {
+        drawn.iter_mut().for_each(|w| *w = 0.0);
+        for _ in 0..k {
+            drawn[below(&mut rng, k as u64) as usize] += 1.0;
+        }
+        wa.iter_mut().zip(&ca).for_each(|(w, &c)| *w = drawn[c]);
+        wb.iter_mut().zip(&cb).for_each(|(w, &c)| *w = drawn[c]);
+        let auc_a = roc_auc_from_counts(&counts_from_sorted(&sa, &ya, Some(&wa)));
+        let auc_b = roc_auc_from_counts(&counts_from_sorted(&sb, &yb, Some(&wb)));
+        if let (Some(x), Some(y)) = (auc_a, auc_b) {
+            valid += 1;
+            low += usize::from(y - x <= 0.0);
+            high += usize::from(y - x >= 0.0);
+        }
+    }
+    if valid == 0 {
+        return Ok(None);
+    }
+    let p = 2.0 * (1 + low.min(high)) as f64 / (1 + valid) as f64;
+    Ok(Some(p.min(1.0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +418,51 @@ mod tests {
         assert_ne!(a.auroc, other.auroc);
         let auroc = crate::curves::roc_auc(&labels, &scores).unwrap().unwrap();
         assert!(a.auroc.unwrap().contains(auroc));
+    }
+
+    /// Copying every image five times into its own cluster leaves the cluster bootstrap's p
+    /// where it was (the same clusters, the same information), while DeLong's p, which counts
+    /// the copies as new images, shrinks.
+    #[test]
+    fn cluster_bootstrap_sees_copies_as_one() {
+        let n = 60;
+        let labels: Vec<bool> = (0..n).map(|i| i % 2 == 0).collect();
+        let noise = |i: usize, m: usize| ((i * m + 3) % 17) as f64 / 17.0;
+        let a: Vec<f64> = (0..n)
+            .map(|i| f64::from(u8::from(labels[i])) * 0.3 + noise(i, 5))
+            .collect();
+        let b: Vec<f64> = (0..n)
+            .map(|i| f64::from(u8::from(labels[i])) * 0.45 + noise(i, 7))
+            .collect();
+        let opts = BootstrapOptions::new().with_resamples(2000).with_seed(3);
+        let own: Vec<usize> = (0..n).collect();
+        let p1 = cluster_bootstrap_p(&labels, &a, &b, &own, &opts)
+            .unwrap()
+            .unwrap();
+        let rep = |v: &[f64]| -> Vec<f64> { v.iter().flat_map(|&x| [x; 5]).collect() };
+        let labels5: Vec<bool> = labels.iter().flat_map(|&l| [l; 5]).collect();
+        let clusters5: Vec<usize> = (0..n).flat_map(|i| [i; 5]).collect();
+        let p5 = cluster_bootstrap_p(&labels5, &rep(&a), &rep(&b), &clusters5, &opts)
+            .unwrap()
+            .unwrap();
+        assert!((p1 - p5).abs() < 0.02, "{p1} vs {p5}");
+        let d1 = crate::delong::delong_paired(&labels, &a, &b)
+            .unwrap()
+            .unwrap();
+        let d5 = crate::delong::delong_paired(&labels5, &rep(&a), &rep(&b))
+            .unwrap()
+            .unwrap();
+        let (d1, d5) = (d1.p_value.unwrap(), d5.p_value.unwrap());
+        assert!(d5 < d1 / 3.0, "DeLong {d1} -> {d5}");
+        // and it is in DeLong's region on independent images
+        assert!(
+            p1 > d1 / 3.0 && p1 < d1 * 3.0,
+            "bootstrap {p1} vs DeLong {d1}"
+        );
+        assert_eq!(
+            cluster_bootstrap_p(&labels, &a, &b, &vec![0; n], &opts).unwrap(),
+            None
+        );
     }
 
     #[test]

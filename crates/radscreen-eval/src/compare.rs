@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::ci::{BootstrapOptions, cluster_bootstrap_p};
 use crate::delong::delong_paired;
 use crate::error::{Error, Result};
 use crate::io::{Manifest, Predictions, Status, read_manifest, read_predictions};
@@ -26,8 +27,9 @@ use crate::write_json;
 /// screener's per-group thresholds do (radscreen-imaging's input kinds).
 pub const MODALITY_GROUP: &str = "modality group";
 
-/// Labels and the two screeners' scores of the images of one subgroup.
-type Scores = (Vec<bool>, Vec<f64>, Vec<f64>);
+/// Labels, the two screeners' scores and the series (baseline's `series_key`) of the images of
+/// one subgroup.
+type Scores<'a> = (Vec<bool>, Vec<f64>, Vec<f64>, Vec<&'a str>);
 
 /// One finding within one subgroup (or over all images).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,6 +53,13 @@ pub struct PairedAuroc {
     pub z: Option<f64>,
     /// Its two-sided p-value.
     pub p_value: Option<f64>,
+    /// Series among the images (the baseline's `series_key`); `None` when a compared image
+    /// has none.
+    pub series: Option<usize>,
+    /// The difference's two-sided p-value from a paired bootstrap that resamples whole series
+    /// ([`cluster_bootstrap_p`], 2,000 resamples, seed 0): adjacent slices of one series are
+    /// not independent images, and DeLong's p treats them as if they were.
+    pub p_value_series: Option<f64>,
 }
 
 /// What [`compare`] found.
@@ -179,9 +188,18 @@ pub fn compare(
                 e.0.push(manifest.rows[ti].labels[km]);
                 e.1.push(score(baseline, ia, ka));
                 e.2.push(score(candidate, ib, kb));
+                e.3.push(baseline.rows[ia].series_key.as_str());
             }
-            for (value, (labels, a, b)) in by_value {
+            for (value, (labels, a, b, series)) in by_value {
                 let d = delong_paired(&labels, &a, &b)?;
+                let clusters = series_index(&series);
+                let p_series = match (&d, &clusters) {
+                    (Some(_), Some((c, _))) => {
+                        let opts = BootstrapOptions::new().with_resamples(2000).with_seed(0);
+                        cluster_bootstrap_p(&labels, &a, &b, c, &opts)?
+                    }
+                    _ => None,
+                };
                 rows.push(PairedAuroc {
                     finding: finding.clone(),
                     column: column.clone(),
@@ -192,6 +210,8 @@ pub fn compare(
                     auroc_candidate: d.as_ref().map(|d| d.auroc_b),
                     z: d.as_ref().and_then(|d| d.z).map(|z| -z),
                     p_value: d.as_ref().and_then(|d| d.p_value),
+                    series: clusters.map(|(_, k)| k),
+                    p_value_series: p_series,
                 });
             }
         }
@@ -207,6 +227,20 @@ pub fn compare(
     })
 }
 
+/// Each image's series as an index `0..k`, and k; `None` when an image has no series key.
+fn series_index(keys: &[&str]) -> Option<(Vec<usize>, usize)> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(keys.len());
+    for &k in keys {
+        if k.is_empty() {
+            return None;
+        }
+        let next = seen.len();
+        out.push(*seen.entry(k).or_insert(next));
+    }
+    Some((out, seen.len()))
+}
+
 /// compare.md: one table, a row per finding and subgroup.
 pub fn render_comparison(c: &Comparison) -> String {
     let f = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.3}"));
@@ -218,9 +252,11 @@ pub fn render_comparison(c: &Comparison) -> String {
     let mut s = format!(
         "# Paired comparison\n\nbaseline: `{}`  \ncandidate: `{}`  \ntruth: `{}`{}\n\n\
          {} images scored by both; {} left out (not scored by one or both).\n\
-         AUROC of each on the same images; p: DeLong's paired test (two-sided) of the difference.\n\n\
-         | finding | subgroup | n (pos) | baseline AUROC | candidate AUROC | difference | p |\n\
-         |---|---|---:|---:|---:|---:|---:|\n",
+         AUROC of each on the same images; p: DeLong's paired test (two-sided) of the difference, \
+         which treats every image as independent; p (series): a paired bootstrap that resamples \
+         whole series (2,000 resamples), honest where a series gives several slices.\n\n\
+         | finding | subgroup | n (pos) | series | baseline AUROC | candidate AUROC | difference | p | p (series) |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|\n",
         c.baseline.display(),
         c.candidate.display(),
         c.truth.display(),
@@ -241,13 +277,15 @@ pub fn render_comparison(c: &Comparison) -> String {
             _ => "—".into(),
         };
         s += &format!(
-            "| {} | {group} | {} ({}) | {} | {} | {diff} | {} |\n",
+            "| {} | {group} | {} ({}) | {} | {} | {} | {diff} | {} | {} |\n",
             r.finding,
             r.n,
             r.positives,
+            r.series.map_or("—".into(), |k| k.to_string()),
             f(r.auroc_baseline),
             f(r.auroc_candidate),
-            p(r.p_value)
+            p(r.p_value),
+            p(r.p_value_series)
         );
     }
     s

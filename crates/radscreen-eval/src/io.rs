@@ -64,6 +64,8 @@ pub struct PredictionRow {
     pub status: Status,
     /// `error_kind` column (empty if absent).
     pub error_kind: String,
+    /// `series_key` column: the series' pseudonym (empty if absent or unknown).
+    pub series_key: String,
     /// Scores, one per finding (in the reader's finding order); `Some` on ok rows.
     pub scores: Vec<Option<f64>>,
     /// Flags, one per finding; `Some` on ok rows.
@@ -266,6 +268,7 @@ pub fn read_predictions(path: &Path, findings: &[String]) -> Result<Predictions>
     let c_frame = sheet.col("frame")?;
     let c_status = sheet.col("status")?;
     let c_kind = sheet.header.iter().position(|h| h == "error_kind");
+    let c_series = sheet.header.iter().position(|h| h == "series_key");
     let c_scores = findings
         .iter()
         .map(|f| sheet.col(&format!("score_{f}")))
@@ -317,6 +320,7 @@ pub fn read_predictions(path: &Path, findings: &[String]) -> Result<Predictions>
             frame,
             status,
             error_kind: c_kind.map(|c| rec[c].to_string()).unwrap_or_default(),
+            series_key: c_series.map(|c| rec[c].to_string()).unwrap_or_default(),
             scores,
             flags,
         });

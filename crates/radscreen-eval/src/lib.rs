@@ -51,7 +51,7 @@ pub use binary::{
 pub use calibration::{Calibration, ReliabilityBin, brier_score, calibration};
 pub use ci::{
     BootstrapIntervals, BootstrapOptions, CiOptions, Estimate, Interval, Z_95, bootstrap,
-    percentile, wilson,
+    cluster_bootstrap_p, percentile, wilson,
 };
 pub use compare::{
     Comparison, MODALITY_GROUP, PairedAuroc, compare, compare_and_write, compare_files,

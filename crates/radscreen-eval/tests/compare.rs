@@ -174,6 +174,62 @@ fn paired_aurocs_over_images_both_scored_per_subgroup() {
     );
 }
 
+/// With findings.csv's `series_key`, each row also carries the series count and the p-value
+/// of the bootstrap that resamples series; without the column, neither.
+#[test]
+fn series_keys_give_a_series_resampled_p_value() {
+    let d = dir("series");
+    let cases = cases();
+    let (manifest, a, b) = write(&d, &cases);
+    let opts = ev::EvalOptions::new().with_subgroup_columns(["modality"]);
+    let plain = ev::compare_files(&a, &b, &manifest, &opts).unwrap();
+    let r = row(&plain, "tumor", "all", "all");
+    assert_eq!((r.series, r.p_value_series), (None, None));
+    // four consecutive images per series, as slices of one scan
+    for f in [&a, &b] {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut lines = text.lines();
+        let mut out = format!("{},series_key\n", lines.next().unwrap());
+        for l in lines {
+            let i: u32 = l[3..6].parse().unwrap();
+            out += &format!("{l},s{}\n", i / 4);
+        }
+        std::fs::write(f, out).unwrap();
+    }
+    let c = ev::compare_files(&a, &b, &manifest, &opts).unwrap();
+    let r = row(&c, "tumor", "all", "all");
+    assert_eq!(r.series, Some(20), "{r:?}");
+    let both: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.a.is_some() && c.b.is_some())
+        .collect();
+    let labels: Vec<bool> = both.iter().map(|c| c.tumor).collect();
+    let sa: Vec<f64> = both.iter().map(|c| c.a.unwrap()).collect();
+    let sb: Vec<f64> = both.iter().map(|c| c.b.unwrap()).collect();
+    let mut ids: Vec<u32> = both
+        .iter()
+        .map(|c| c.path[3..6].parse::<u32>().unwrap() / 4)
+        .collect();
+    // series indices in order of first appearance, as compare numbers them
+    let mut seen = Vec::new();
+    for id in &mut ids {
+        let k = seen.iter().position(|s| s == id).unwrap_or_else(|| {
+            seen.push(*id);
+            seen.len() - 1
+        });
+        *id = k as u32;
+    }
+    let clusters: Vec<usize> = ids.iter().map(|&k| k as usize).collect();
+    let bo = ev::BootstrapOptions::new()
+        .with_resamples(2000)
+        .with_seed(0);
+    let want = ev::cluster_bootstrap_p(&labels, &sa, &sb, &clusters, &bo).unwrap();
+    assert_eq!(r.p_value_series, want, "{r:?}");
+    assert!(want.unwrap() > 0.0 && want.unwrap() <= 1.0);
+    let md = ev::render_comparison(&c);
+    assert!(md.contains("| p (series) |"), "{md}");
+}
+
 #[test]
 fn a_finding_missing_from_an_input_is_an_error_naming_it() {
     let d = dir("missing");
