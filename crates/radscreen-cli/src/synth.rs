@@ -42,6 +42,11 @@ pub struct Args {
     /// Tumour contrast range in HU, MIN:MAX.
     #[arg(long, default_value = "10:200")]
     lesion_contrast: String,
+    /// Share of CT lung nodules drawn as ground glass (density added to the lung) rather than
+    /// solid (soft tissue of -5..80 HU replacing it); 0 draws solid nodules only, as the
+    /// criterion set does.
+    #[arg(long, default_value_t = 1.0)]
+    ground_glass: f32,
     /// Relative dose: noise scales with 1/sqrt(dose).
     #[arg(long, default_value_t = 1.0)]
     dose: f32,
@@ -113,6 +118,7 @@ pub fn run(a: Args) -> CmdResult {
         .with_syntax(a.transfer_syntax.parse::<Syntax>()?)
         .with_lesion_size_mm(range(&a.lesion_size, "lesion-size")?)
         .with_lesion_contrast_hu(range(&a.lesion_contrast, "lesion-contrast")?)
+        .with_ground_glass_rate(a.ground_glass)
         .with_dose(a.dose)
         .with_female_fraction(a.female_fraction)
         .with_harder_noise(a.harder_noise);

@@ -8,6 +8,8 @@ use crate::raster::{Canvas, Ellipse, Paint, correlated_noise};
 use crate::rng::Rng;
 
 pub const AIR: f32 = -1000.0;
+/// Aerated lung of the phantom chest.
+const LUNG_HU: f32 = -860.0;
 
 /// Body region of a CT series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,6 +191,7 @@ impl CtSeries {
                 diameter_mm: d.min(span_mm.max(d)),
                 contrast: sign * c,
                 ring: region != Region::Chest && rng.chance(0.25),
+                solid: None,
                 margin: Margin::draw(rng),
                 site,
             }
@@ -204,7 +207,7 @@ impl CtSeries {
                 0.0
             },
         });
-        CtSeries {
+        let mut series = CtSeries {
             region,
             fov_mm,
             thickness_mm,
@@ -218,7 +221,18 @@ impl CtSeries {
             contrast_enhanced: rng.chance(0.5),
             tumor,
             fracture,
+        };
+        // Solid or ground glass, drawn last so that a rate of 1 (every nodule ground glass, as
+        // before the option existed) leaves every other draw, and so every earlier set, as it was.
+        if let Some(t) = series.tumor.as_mut().filter(|t| t.site == "lung")
+            && !rng.chance(spec.ground_glass_rate)
+        {
+            // soft tissue replacing aerated lung (-5..80 HU from the contrast range's 30..200)
+            let v = -20.0 + 0.5 * t.contrast.abs();
+            t.solid = Some(v);
+            t.contrast = v - LUNG_HU;
         }
+        series
     }
 
     /// Renders slice `k` in HU with noise of standard deviation `sigma_hu`, and its findings.
@@ -308,11 +322,11 @@ impl CtSeries {
         if self.region == Region::Chest {
             img.ellipse(
                 &e(-0.45 * bx, -0.05 * by, 0.32 * bx, 0.72 * by, 0.05),
-                Paint::Set(-860.0),
+                Paint::Set(LUNG_HU),
             );
             img.ellipse(
                 &e(0.45 * bx, -0.05 * by, 0.32 * bx, 0.72 * by, -0.05),
-                Paint::Set(-860.0),
+                Paint::Set(LUNG_HU),
             );
             let blood = if self.contrast_enhanced { 180.0 } else { 40.0 };
             img.ellipse(

@@ -143,6 +143,7 @@ pub fn plan(o: &SynthOptions) -> Result<Plan> {
                 fracture,
                 size_range: o.lesion_size_mm,
                 contrast_range: o.lesion_contrast_hu,
+                ground_glass_rate: o.ground_glass_rate,
             };
             let phantom = match modality {
                 Modality::Ct => Phantom::Ct(CtSeries::plan(&mut rng, &spec)),

@@ -113,6 +113,9 @@ pub struct Tumor {
     /// Signed contrast in the image's units (negative: hypodense / hypointense).
     pub contrast: f32,
     pub ring: bool,
+    /// A solid lesion's own value (image units), replacing the tissue it sits in; `None`
+    /// adds `contrast` to the tissue instead (a lung nodule drawn so reads as ground glass).
+    pub solid: Option<f32>,
     pub margin: Margin,
     /// Where it sits, for the record (`liver`, `lung`, `brain`...).
     pub site: &'static str,
@@ -143,28 +146,40 @@ impl Tumor {
         let c = self.contrast;
         let ring = self.ring;
         let reach = r_px * m.max() + 1.5;
-        img.radial(
-            x,
-            y,
-            reach,
-            |t| r_px * m.profile(t),
-            |d| {
-                // a soft edge over the outer 15 %
-                let core = ((1.0 - d) / 0.15).clamp(0.0, 1.0);
-                if ring {
-                    // enhancing rim around a necrotic centre
-                    core * if d > 0.65 { c.abs() } else { -0.5 * c.abs() }
-                } else {
-                    core * c
-                }
-            },
-        );
+        // a soft edge over the outer 15 %
+        let core = |d: f32| ((1.0 - d) / 0.15).clamp(0.0, 1.0);
+        if let Some(v) = self.solid {
+            img.radial_with(
+                x,
+                y,
+                reach,
+                |t| r_px * m.profile(t),
+                |d, old| old + core(d) * (v - old),
+            );
+        } else {
+            img.radial(
+                x,
+                y,
+                reach,
+                |t| r_px * m.profile(t),
+                |d| {
+                    if ring {
+                        // enhancing rim around a necrotic centre
+                        core(d) * if d > 0.65 { c.abs() } else { -0.5 * c.abs() }
+                    } else {
+                        core(d) * c
+                    }
+                },
+            );
+        }
         let detail = format!(
             "{};{};{}",
             self.site,
             m.name(),
             if ring {
                 "ring"
+            } else if self.solid.is_some() {
+                "solid"
             } else if c < 0.0 {
                 "hypo"
             } else {
@@ -210,4 +225,6 @@ pub struct PhantomSpec {
     pub size_range: (f32, f32),
     /// Lesion contrast range (HU for CT, relative for MR and radiographs).
     pub contrast_range: (f32, f32),
+    /// Share of CT lung nodules drawn as ground glass (added density) rather than solid.
+    pub ground_glass_rate: f32,
 }

@@ -126,6 +126,7 @@ impl MrSeries {
                 diameter_mm: d,
                 contrast: sign * c * MR_UNITS_PER_HU,
                 ring,
+                solid: None,
                 margin: Margin::draw(rng),
                 site: "brain",
             }

@@ -150,6 +150,15 @@ impl Canvas {
         R: Fn(f32) -> f32,
         F: Fn(f32) -> f32,
     {
+        self.radial_with(x, y, reach, radius, |d, old| old + f(d));
+    }
+
+    /// As [`Canvas::radial`], but sets each pixel to `f(d, old value)`.
+    pub fn radial_with<R, F>(&mut self, x: f32, y: f32, reach: f32, radius: R, f: F)
+    where
+        R: Fn(f32) -> f32,
+        F: Fn(f32, f32) -> f32,
+    {
         let Some((r0, r1, c0, c1)) = self.bbox(x, y, reach) else {
             return;
         };
@@ -162,7 +171,8 @@ impl Canvas {
                     continue;
                 }
                 let rad = radius(dy.atan2(dx)).max(0.05);
-                self.px[r * self.cols + col] += f(dist / rad);
+                let i = r * self.cols + col;
+                self.px[i] = f(dist / rad, self.px[i]);
             }
         }
     }

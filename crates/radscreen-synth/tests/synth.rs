@@ -161,3 +161,77 @@ fn sample_data_regenerates_byte_for_byte() {
         );
     }
 }
+
+/// `--ground-glass 0` draws lung nodules as soft tissue replacing the lung; 1 (the default) as
+/// density added to it, as every earlier set has them; nothing else in the sets differs.
+#[test]
+fn lung_nodules_are_solid_or_ground_glass() {
+    use radscreen_synth::{plan, render};
+    let base = SynthOptions::new()
+        .with_count(240)
+        .with_seed(21)
+        .with_size(256)
+        .with_modalities(vec![Modality::Ct])
+        .with_tumor_rate(1.0)
+        .with_lesion_size_mm((12.0, 30.0));
+    let (mut solid, mut glass, mut glass_in_lung) = (0, 0, 0);
+    for rate in [0.0f32, 0.5, 1.0] {
+        let o = base.clone().with_ground_glass_rate(rate);
+        let p = plan(&o).unwrap();
+        let p1 = plan(&base).unwrap();
+        let mut kinds = BTreeMap::new();
+        for (s, s1) in p.series.iter().zip(&p1.series) {
+            for k in 0..s.images {
+                let ((img, lesions), (img1, _)) = (render(&o, s, k), render(&base, s1, k));
+                let Some(l) = lesions.iter().find(|l| l.detail.starts_with("lung;")) else {
+                    // every image without a lung nodule is the default's, byte for byte
+                    assert_eq!(img.px, img1.px, "series {} image {k}", s.index);
+                    continue;
+                };
+                if l.radius_px < 4.0 {
+                    // a section near the sphere's pole: all soft edge and blur
+                    continue;
+                }
+                let (r, c) = (l.row.round() as usize, l.col.round() as usize);
+                let mut centre = 0.0;
+                for (dr, dc) in [(0, 0), (0, 1), (1, 0), (0, usize::MAX), (usize::MAX, 0)] {
+                    centre += img.get(r.wrapping_add(dr), c.wrapping_add(dc)) / 5.0;
+                }
+                let kind = l.detail.rsplit(';').next().unwrap().to_string();
+                match kind.as_str() {
+                    "solid" => {
+                        solid += 1;
+                        assert!(
+                            (-80.0..160.0).contains(&centre),
+                            "{}: {centre} HU",
+                            l.detail
+                        );
+                        assert!(l.contrast > 700.0, "{}", l.contrast);
+                    }
+                    "hyper" => {
+                        // lung plus at most 200 HU, unless it overlies a vessel or the wall
+                        glass += 1;
+                        glass_in_lung += usize::from(centre < -500.0);
+                    }
+                    other => panic!("lung nodule drawn as {other}"),
+                }
+                *kinds.entry(kind).or_insert(0) += 1;
+            }
+        }
+        let (s, g) = (kinds.get("solid"), kinds.get("hyper"));
+        match rate {
+            0.0 => assert!(s.is_some() && g.is_none(), "{kinds:?}"),
+            1.0 => assert!(s.is_none() && g.is_some(), "{kinds:?}"),
+            _ => assert!(s.is_some() && g.is_some(), "{kinds:?}"),
+        }
+    }
+    assert!(
+        solid > 10 && glass > 10,
+        "{solid} solid, {glass} ground glass"
+    );
+    assert!(
+        4 * glass_in_lung >= 3 * glass,
+        "{glass_in_lung} of {glass} read as lung"
+    );
+    assert!(generate(Path::new("/nonexistent"), &base.with_ground_glass_rate(1.5)).is_err());
+}
