@@ -458,6 +458,18 @@ impl CtSeries {
         };
         for (i, rib) in self.ribs.iter().enumerate() {
             let brk = self.fracture.as_ref().filter(|f| f.rib == Some(i));
+            // The break: its centre, the rib's direction there (towards a1) and the gap's
+            // half-width, in pixels.
+            let cut = brk.map(|f| {
+                let ab = rib.a0 + f.at * (rib.a1 - rib.a0);
+                let (tx, ty) = (-rx * ab.sin(), ry * ab.cos());
+                let n = tx.hypot(ty).max(1e-6);
+                (
+                    at(ab, 0.5 * f.displacement_mm),
+                    (tx / n, ty / n),
+                    0.5 * f.gap_mm * px,
+                )
+            });
             let steps = 10;
             for part in 0..2 {
                 let (a0, a1, dr) = match brk {
@@ -473,6 +485,7 @@ impl CtSeries {
                         }
                     }
                 };
+                let before = cut.map(|_| img.clone());
                 for (w, val) in [(rib.half_mm, 800.0), (rib.half_mm - 1.3, 260.0)] {
                     for s in 0..steps {
                         let t0 = a0 + (a1 - a0) * s as f32 / steps as f32;
@@ -480,10 +493,21 @@ impl CtSeries {
                         img.segment(at(t0, dr), at(t1, dr), w * px, Paint::Set(val));
                     }
                 }
+                // A part is capsules whose round end (3-4.5 mm) would reach across a 1-2 mm gap
+                // and close it: cut it flat at the gap's edge, as a fracture line is. (Until
+                // 2026-12-07 the ends closed the gap, so an undisplaced rib fracture left no mark
+                // in the image.)
+                if let (Some(((x, y), (tx, ty), half_gap)), Some(before), Some(f)) =
+                    (cut, before, brk)
+                {
+                    let reach = (rib.half_mm + f.displacement_mm + 1.0) * px;
+                    let side = if part == 0 { 1.0 } else { -1.0 };
+                    img.restore_where(&before, (x, y), reach, |dx, dy| {
+                        side * (dx * tx + dy * ty) > -half_gap
+                    });
+                }
             }
-            if let Some(f) = brk {
-                let ab = rib.a0 + f.at * (rib.a1 - rib.a0);
-                let (x, y) = at(ab, 0.5 * f.displacement_mm);
+            if let (Some(f), Some(((x, y), _, _))) = (brk, cut) {
                 lesions.push(Lesion {
                     finding: Finding::Fracture,
                     row: y,

@@ -177,6 +177,31 @@ impl Canvas {
         }
     }
 
+    /// Puts back `before`'s values at the pixels within `reach` of `centre` where
+    /// `inside(dx, dy)` holds (offsets from the centre, in pixels): cuts into what was drawn
+    /// since `before` was copied.
+    pub fn restore_where(
+        &mut self,
+        before: &Canvas,
+        centre: (f32, f32),
+        reach: f32,
+        inside: impl Fn(f32, f32) -> bool,
+    ) {
+        let (x, y) = centre;
+        let Some((r0, r1, c0, c1)) = self.bbox(x, y, reach) else {
+            return;
+        };
+        for r in r0..r1 {
+            for col in c0..c1 {
+                let (dx, dy) = (col as f32 - x, r as f32 - y);
+                if dx.hypot(dy) < reach && inside(dx, dy) {
+                    let i = r * self.cols + col;
+                    self.px[i] = before.px[i];
+                }
+            }
+        }
+    }
+
     /// Draws a thick line segment (capsule) from (x0, y0) to (x1, y1).
     pub fn segment(&mut self, p0: (f32, f32), p1: (f32, f32), half_width: f32, paint: Paint) {
         let (x0, y0) = p0;

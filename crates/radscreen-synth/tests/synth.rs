@@ -235,3 +235,45 @@ fn lung_nodules_are_solid_or_ground_glass() {
     );
     assert!(generate(Path::new("/nonexistent"), &base.with_ground_glass_rate(1.5)).is_err());
 }
+
+/// A rib fracture leaves a gap in the image even when nothing is displaced: the tissue under the
+/// rib shows at the break, where the unbroken rib has bone (cortex 800 HU, marrow 260 HU).
+#[test]
+fn an_undisplaced_rib_fracture_shows_its_gap() {
+    use radscreen_synth::{plan, render};
+    let o = SynthOptions::new()
+        .with_count(160)
+        .with_seed(23)
+        .with_size(512)
+        .with_modalities(vec![Modality::Ct])
+        .with_tumor_rate(0.0)
+        .with_fracture_rate(1.0)
+        .with_slices((1, 1));
+    let p = plan(&o).unwrap();
+    let mut seen = 0;
+    for s in &p.series {
+        let (img, lesions) = render(&o, s, 0);
+        for l in lesions.iter().filter(|l| l.detail.starts_with("rib;")) {
+            let gap: f32 = l.detail.split(';').nth(1).unwrap()[4..]
+                .trim_end_matches("mm")
+                .parse()
+                .unwrap();
+            if !l.detail.ends_with("displaced 0.0mm") || gap < 1.0 {
+                continue;
+            }
+            let (r, c) = (l.row.round() as usize, l.col.round() as usize);
+            let mut low = f32::MAX;
+            for dr in 0..3 {
+                for dc in 0..3 {
+                    low = low.min(img.get(r + dr - 1, c + dc - 1));
+                }
+            }
+            assert!(low < 150.0, "{}: {low} HU at the break", l.detail);
+            seen += 1;
+        }
+    }
+    assert!(
+        seen >= 10,
+        "only {seen} undisplaced rib fractures of >= 1 mm"
+    );
+}
