@@ -231,6 +231,25 @@ impl CtSeries {
             let v = -20.0 + 0.5 * t.contrast.abs();
             t.solid = Some(v);
             t.contrast = v - LUNG_HU;
+            // A solid nodule on the heart would be soft tissue on soft tissue: labelled and
+            // unseen. Slide it outwards, within its lung, until it clears the heart (about one
+            // in eleven is drawn there; a ground-glass one stays visible, so stays put).
+            let (bx, by) = body;
+            let r = 0.5 * t.diameter_mm;
+            let side = t.x_mm.signum();
+            let heart = Ellipse::new(0.1 * bx, -0.15 * by, 0.3 * bx + r, 0.45 * by + r, -0.5);
+            let lung = Ellipse::new(
+                side * 0.45 * bx,
+                -0.05 * by,
+                (0.32 * bx - r).max(1.0),
+                (0.72 * by - r).max(1.0),
+                -side * 0.05,
+            );
+            let mut x = t.x_mm;
+            while heart.rho2(x, t.y_mm) < 1.0 && lung.rho2(x + side, t.y_mm) < 1.0 {
+                x += side;
+            }
+            t.x_mm = x;
         }
         series
     }
@@ -426,7 +445,9 @@ impl CtSeries {
             );
             img.ellipse(&frag, Paint::Set(600.0));
         }
-        img.segment((x0, y0), (x1, y1), 0.5 * f.gap_mm * px, Paint::Set(60.0));
+        // at least 1.2 px wide: a thinner line can miss every pixel centre at coarse spacing
+        let half = (0.5 * f.gap_mm * px).max(0.6);
+        img.segment((x0, y0), (x1, y1), half, Paint::Set(60.0));
         lesions.push(Lesion {
             finding: Finding::Fracture,
             row: body.y - body.ry * 0.3,
@@ -464,11 +485,10 @@ impl CtSeries {
                 let ab = rib.a0 + f.at * (rib.a1 - rib.a0);
                 let (tx, ty) = (-rx * ab.sin(), ry * ab.cos());
                 let n = tx.hypot(ty).max(1e-6);
-                (
-                    at(ab, 0.5 * f.displacement_mm),
-                    (tx / n, ty / n),
-                    0.5 * f.gap_mm * px,
-                )
+                // at least 1.2 px wide, so that coarse pixels (sample-data's 2-3 mm) keep a gap
+                // too, as radiographs' fracture bands do
+                let half_gap = (0.5 * f.gap_mm * px).max(0.6);
+                (at(ab, 0.5 * f.displacement_mm), (tx / n, ty / n), half_gap)
             });
             let steps = 10;
             for part in 0..2 {
