@@ -66,6 +66,10 @@ struct Bone {
     r_out: f32,
     r_in: f32,
     fracture: Option<Break>,
+    /// Where the tube continues into the next piece of a chain (a rib of several tubes): at
+    /// `p0` and `p1`, the unit normal of the mitre plane, pointing along the chain. A joint is
+    /// cut there instead of capped, so two pieces tile the bone without overlapping.
+    mitre: [Option<(f32, f32)>; 2],
 }
 
 /// Attenuation per mm: soft tissue, cortical bone, marrow.
@@ -116,6 +120,7 @@ impl XrImage {
             r_out,
             r_in: r_out * (1.0 - wall),
             fracture: None,
+            mitre: [None, None],
         };
         match part {
             Part::Chest => {
@@ -129,13 +134,21 @@ impl XrImage {
                 for i in 0..9 {
                     let y = -130.0 + i as f32 * 24.0 + rng.range(-3.0, 3.0);
                     for side in [-1.0f32, 1.0] {
-                        let mut prev = (side * 14.0, y);
-                        for k in 1..=6 {
-                            let x = 14.0 + k as f32 * 0.16 * w;
-                            let next = (side * x, y - 18.0 + 0.0022 * (x - 0.6 * w).powi(2));
-                            bones.push(bone(prev, next, 5.0, 0.35));
-                            prev = next;
-                        }
+                        // Six tubes along a curve, mitred where they meet: with round caps
+                        // each joint was a 10-mm disc of doubled bone, a nodule-like bead that
+                        // no label named, some 90 per film (until 2026-12-07).
+                        let pts: Vec<(f32, f32)> = (0..=6)
+                            .map(|k| {
+                                let x = 14.0 + k as f32 * 0.16 * w;
+                                let y = if k == 0 {
+                                    y
+                                } else {
+                                    y - 18.0 + 0.0022 * (x - 0.6 * w).powi(2)
+                                };
+                                (side * x, y)
+                            })
+                            .collect();
+                        bones.extend(chain(&pts, 5.0, 0.35));
                     }
                 }
                 for side in [-1.0f32, 1.0] {
@@ -352,6 +365,33 @@ fn add_projected(img: &mut Canvas, e: &Ellipse, depth: f32) {
     );
 }
 
+/// Tubes through `pts` in turn, mitred where they meet (round caps only at the two ends).
+fn chain(pts: &[(f32, f32)], r_out: f32, wall: f32) -> Vec<Bone> {
+    let dir = |k: usize| {
+        let (dx, dy) = (pts[k + 1].0 - pts[k].0, pts[k + 1].1 - pts[k].1);
+        let n = dx.hypot(dy).max(1e-6);
+        (dx / n, dy / n)
+    };
+    // the joint's plane bisects the two pieces' directions
+    let mitre = |k: usize| {
+        let (a, b) = (dir(k - 1), dir(k));
+        let (x, y) = (a.0 + b.0, a.1 + b.1);
+        let n = x.hypot(y).max(1e-6);
+        (x / n, y / n)
+    };
+    let last = pts.len().saturating_sub(2);
+    (0..pts.len().saturating_sub(1))
+        .map(|k| Bone {
+            p0: pts[k],
+            p1: pts[k + 1],
+            r_out,
+            r_in: r_out * (1.0 - wall),
+            fracture: None,
+            mitre: [(k > 0).then(|| mitre(k)), (k < last).then(|| mitre(k + 1))],
+        })
+        .collect()
+}
+
 /// Projected cortex and marrow of a tube, with its fracture.
 fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
     let (x0, y0) = (c0 + b.p0.0 / sp, c0 + b.p0.1 / sp);
@@ -375,6 +415,17 @@ fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
     for r in r0..r1 {
         for c in k0..k1 {
             let (px, py) = (c as f32 - x0, r as f32 - y0);
+            // a mitred end: only this piece's side of the plane (the next piece has the other)
+            if let Some((nx, ny)) = b.mitre[0]
+                && px * nx + py * ny < 0.0
+            {
+                continue;
+            }
+            if let Some((nx, ny)) = b.mitre[1]
+                && (c as f32 - x1) * nx + (r as f32 - y1) * ny >= 0.0
+            {
+                continue;
+            }
             let mut t = px * ux + py * uy; // along the bone, pixels
             let mut s = -px * uy + py * ux; // across
             let mut gain = 1.0;
@@ -410,7 +461,9 @@ fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
                 }
             }
             let tc = t.clamp(0.0, len);
-            let d_end = t - tc; // beyond an end: round caps
+            let mitred = (t < 0.0 && b.mitre[0].is_some()) || (t > len && b.mitre[1].is_some());
+            // beyond an end: a round cap, or the tube running on up to the mitre plane
+            let d_end = if mitred { 0.0 } else { t - tc };
             let sd = (s * s + d_end * d_end).sqrt();
             if sd >= ro {
                 continue;
@@ -418,6 +471,48 @@ fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
             let cortex = chord(ro, sd) - chord(ri, sd);
             let marrow = chord(ri, sd);
             img.px[r * img.cols + c] += gain * sp * (MU_CORTEX * cortex + MU_MARROW * marrow);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mitred chain projects like one bent tube: its joints are no brighter than its middle
+    /// (with round caps each joint doubled the bone in a disc of the tube's radius).
+    #[test]
+    fn a_chained_rib_has_no_beads_at_its_joints() {
+        let pts: Vec<(f32, f32)> = (0..=6)
+            .map(|k| {
+                let x = 14.0 + k as f32 * 26.0;
+                (x, -18.0 + 0.0022 * (x - 100.0).powi(2))
+            })
+            .collect();
+        let (sp, c0) = (0.5, 100.0);
+        let mut img = Canvas::new(500, 500, 0.0);
+        for b in chain(&pts, 5.0, 0.35) {
+            draw_bone(&mut img, &b, sp, c0);
+        }
+        // the brightest pixel within 2 mm of a point of the axis
+        let peak = |(x, y): (f32, f32)| {
+            let (cx, cy) = (c0 + x / sp, c0 + y / sp);
+            let mut m = 0.0f32;
+            for r in (cy - 4.0) as usize..=(cy + 4.0) as usize {
+                for c in (cx - 4.0) as usize..=(cx + 4.0) as usize {
+                    m = m.max(img.get(r, c));
+                }
+            }
+            m
+        };
+        for k in 1..6 {
+            let mid = |a: (f32, f32), b: (f32, f32)| (0.5 * (a.0 + b.0), 0.5 * (a.1 + b.1));
+            let (joint, middle) = (peak(pts[k]), peak(mid(pts[k - 1], pts[k])));
+            assert!(middle > 0.0, "piece {k} is off the canvas");
+            assert!(
+                (joint - middle).abs() < 0.15 * middle,
+                "joint {k}: {joint} against {middle} mid-piece"
+            );
         }
     }
 }
