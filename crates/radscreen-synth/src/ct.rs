@@ -11,6 +11,20 @@ pub const AIR: f32 = -1000.0;
 /// Aerated lung of the phantom chest.
 const LUNG_HU: f32 = -860.0;
 
+/// The pleural cavity's half-axes (mm) inside a chest wall of `fat_mm` fat and 10 mm of muscle
+/// round a body of half-axes `body`: the lungs fill it and the ribs lie in the wall round it.
+/// (Until 2026-12-07 the lungs were drawn from the body's size alone, so in most patients they
+/// reached through the wall into the fat and the ribs crossed the lung fields.)
+fn cavity(body: (f32, f32), fat_mm: f32) -> (f32, f32) {
+    (body.0 - fat_mm - 10.0, body.1 - fat_mm - 10.0)
+}
+
+/// A lung (`side` −1 or 1) as centre and half-axes in mm, `(x, y, rx, ry)`. Inside the cavity by
+/// construction: its farthest point reaches 0.99 of the cavity's ellipse.
+fn lung(cavity: (f32, f32), side: f32) -> (f32, f32, f32, f32) {
+    (side * 0.5 * cavity.0, 0.0, 0.42 * cavity.0, 0.8 * cavity.1)
+}
+
 /// Body region of a CT series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Region {
@@ -66,7 +80,6 @@ pub struct CtSeries {
     body: (f32, f32),
     fat_mm: f32,
     ribs: Vec<Rib>,
-    rib_ellipse: (f32, f32),
     vessels: Vec<[f32; 5]>,
     bowel: Vec<[f32; 4]>,
     contrast_enhanced: bool,
@@ -109,8 +122,7 @@ impl CtSeries {
         };
         let thickness_mm = *rng.pick(&[1.25, 2.5, 3.0, 5.0]);
         let fat_mm = rng.range(8.0, 30.0) * if female { 1.3 } else { 1.0 };
-        let inner = (body.0 - fat_mm - 10.0, body.1 - fat_mm - 10.0);
-        let rib_ellipse = (inner.0 - 4.0, inner.1 - 4.0);
+        let cav = cavity(body, fat_mm);
         let n_ribs = match region {
             Region::Chest => rng.int(6, 8),
             Region::Abdomen => rng.int(2, 4),
@@ -134,11 +146,12 @@ impl CtSeries {
         let mut vessels = Vec::new();
         if region == Region::Chest {
             for side in [-1.0f32, 1.0] {
+                let (lx, ly, lrx, lry) = lung(cav, side);
                 for _ in 0..rng.int(18, 30) {
                     let a = rng.range(0.0, 2.0 * PI);
                     let rr = rng.unit().sqrt() * 0.85;
-                    let x = side * 0.45 * body.0 + rr * 0.3 * body.0 * a.cos();
-                    let y = -0.05 * body.1 + rr * 0.65 * body.1 * a.sin();
+                    let x = lx + rr * 0.92 * lrx * a.cos();
+                    let y = ly + rr * 0.9 * lry * a.sin();
                     let r = rng.range(0.6, 1.6) + 2.0 * (1.0 - rr);
                     vessels.push([x, y, r, rng.range(-0.4, 0.4), rng.range(-0.4, 0.4)]);
                 }
@@ -164,9 +177,10 @@ impl CtSeries {
             let (x, y, site, sign) = match region {
                 Region::Chest => {
                     let side = if rng.chance(0.5) { -1.0 } else { 1.0 };
+                    let (lx, ly, lrx, lry) = lung(cav, side);
                     (
-                        side * 0.45 * body.0 + rng.range(-0.12, 0.12) * body.0,
-                        rng.range(-0.4, 0.3) * body.1,
+                        lx + rng.range(-0.4, 0.4) * lrx,
+                        ly + rng.range(-0.5, 0.5) * lry,
                         "lung",
                         1.0,
                     )
@@ -215,7 +229,6 @@ impl CtSeries {
             body,
             fat_mm,
             ribs,
-            rib_ellipse,
             vessels,
             bowel,
             contrast_enhanced: rng.chance(0.5),
@@ -238,13 +251,8 @@ impl CtSeries {
             let r = 0.5 * t.diameter_mm;
             let side = t.x_mm.signum();
             let heart = Ellipse::new(0.1 * bx, -0.15 * by, 0.3 * bx + r, 0.45 * by + r, -0.5);
-            let lung = Ellipse::new(
-                side * 0.45 * bx,
-                -0.05 * by,
-                (0.32 * bx - r).max(1.0),
-                (0.72 * by - r).max(1.0),
-                -side * 0.05,
-            );
+            let (lx, ly, lrx, lry) = lung(cav, side);
+            let lung = Ellipse::new(lx, ly, (lrx - r).max(1.0), (lry - r).max(1.0), 0.0);
             let mut x = t.x_mm;
             while heart.rho2(x, t.y_mm) < 1.0 && lung.rho2(x + side, t.y_mm) < 1.0 {
                 x += side;
@@ -331,22 +339,19 @@ impl CtSeries {
         img.ellipse(&e(0.0, 0.0, bx, by, 0.0), Paint::Set(-100.0));
         let (ix, iy) = (bx - self.fat_mm, by - self.fat_mm);
         img.ellipse(&e(0.0, 0.0, ix, iy, 0.0), Paint::Set(50.0));
-        let cavity = if self.region == Region::Chest {
+        let cav = cavity((bx, by), self.fat_mm);
+        let inside = if self.region == Region::Chest {
             25.0
         } else {
             -85.0
         };
-        img.ellipse(&e(0.0, 0.0, ix - 10.0, iy - 10.0, 0.0), Paint::Set(cavity));
+        img.ellipse(&e(0.0, 0.0, cav.0, cav.1, 0.0), Paint::Set(inside));
         let vy = 0.55 * by;
         if self.region == Region::Chest {
-            img.ellipse(
-                &e(-0.45 * bx, -0.05 * by, 0.32 * bx, 0.72 * by, 0.05),
-                Paint::Set(LUNG_HU),
-            );
-            img.ellipse(
-                &e(0.45 * bx, -0.05 * by, 0.32 * bx, 0.72 * by, -0.05),
-                Paint::Set(LUNG_HU),
-            );
+            for side in [-1.0f32, 1.0] {
+                let (lx, ly, lrx, lry) = lung(cav, side);
+                img.ellipse(&e(lx, ly, lrx, lry, 0.0), Paint::Set(LUNG_HU));
+            }
             let blood = if self.contrast_enhanced { 180.0 } else { 40.0 };
             img.ellipse(
                 &e(0.1 * bx, -0.15 * by, 0.3 * bx, 0.45 * by, -0.5),
@@ -392,7 +397,8 @@ impl CtSeries {
             img.ellipse(&e(18.0, vy - 28.0, 11.0, 11.0, 0.0), Paint::Set(blood));
         }
         self.spine(img, vy, e, lesions);
-        self.ribs(img, e, lesions);
+        // the ribs lie in the 10-mm chest wall round the cavity, outside the lungs
+        self.ribs(img, (cav.0 + 5.0, cav.1 + 5.0), e, lesions);
     }
 
     fn spine(
@@ -465,12 +471,12 @@ impl CtSeries {
     fn ribs(
         &self,
         img: &mut Canvas,
+        (rx, ry): (f32, f32),
         e: &dyn Fn(f32, f32, f32, f32, f32) -> Ellipse,
         lesions: &mut Vec<Lesion>,
     ) {
         let unit = e(0.0, 0.0, 1.0, 1.0, 0.0);
         let px = unit.rx;
-        let (rx, ry) = self.rib_ellipse;
         let at = |a: f32, dr: f32| {
             (
                 unit.x + (rx + dr) * a.cos() * px,

@@ -192,7 +192,9 @@ impl Tumor {
             col: x,
             radius_px: r_px * m.max(),
             size_mm: self.diameter_mm,
-            contrast: c,
+            // a ring's record is its enhancing rim (until 2026-12-07 the draw's sign, so half of
+            // them read as hypodense)
+            contrast: if ring { c.abs() } else { c },
             detail,
         })
     }

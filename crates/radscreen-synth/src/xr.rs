@@ -308,16 +308,13 @@ impl XrImage {
         if let Some(i) = self.fractured {
             let b = &self.bones[i];
             if let Some(f) = b.fracture {
-                let p = (
-                    b.p0.0 + f.at * (b.p1.0 - b.p0.0),
-                    b.p0.1 + f.at * (b.p1.1 - b.p0.1),
-                );
+                let (p, radius_mm) = break_circle(b, &f);
                 let (px, py) = to_px(p);
                 lesions.push(Lesion {
                     finding: Finding::Fracture,
                     row: py,
                     col: px,
-                    radius_px: (b.r_out * 1.6 + f.shift + 2.0) / sp,
+                    radius_px: radius_mm / sp,
                     size_mm: 2.0 * b.r_out,
                     contrast: -4095.0 * 2.0 * (b.r_out - b.r_in) * MU_CORTEX * 0.3,
                     detail: format!(
@@ -393,6 +390,28 @@ fn chain(pts: &[(f32, f32)], r_out: f32, wall: f32) -> Vec<Bone> {
 }
 
 /// Projected cortex and marrow of a tube, with its fracture.
+/// A break's record: its centre and the radius of a circle covering it, in mm. A comminuted
+/// break has a second line 2.2 radii along the bone (`draw_bone`), so its circle is centred
+/// between the two lines (until 2026-12-07 it was centred on the first and the second fell
+/// outside it on the wider bones).
+fn break_circle(b: &Bone, f: &Break) -> ((f32, f32), f32) {
+    let len = (b.p1.0 - b.p0.0).hypot(b.p1.1 - b.p0.1).max(1e-3);
+    let half = if f.pattern == Pattern::Comminuted {
+        1.1 * b.r_out
+    } else {
+        0.0
+    };
+    let t = f.at + half / len;
+    let p = (
+        b.p0.0 + t * (b.p1.0 - b.p0.0),
+        b.p0.1 + t * (b.p1.1 - b.p0.1),
+    );
+    // a line across the bone reaches r·tan(angle) along it either side of its centre
+    let slant = b.r_out * f.angle.tan().abs().min(3.0);
+    let reach = (1.6 * b.r_out).max((half + slant).hypot(b.r_out));
+    (p, reach + f.shift + 2.0)
+}
+
 fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
     let (x0, y0) = (c0 + b.p0.0 / sp, c0 + b.p0.1 / sp);
     let (x1, y1) = (c0 + b.p1.0 / sp, c0 + b.p1.1 / sp);
@@ -513,6 +532,56 @@ mod tests {
                 (joint - middle).abs() < 0.15 * middle,
                 "joint {k}: {joint} against {middle} mid-piece"
             );
+        }
+    }
+
+    /// A comminuted break's record covers both of its lines: every pixel the break darkens
+    /// strongly lies inside the circle (the second line, 2.2 radii along the bone, used to fall
+    /// outside it on wide bones).
+    #[test]
+    fn a_comminuted_break_lies_inside_its_record() {
+        let (sp, c0) = (0.5, 250.0);
+        for (r_out, angle) in [(12.0, 0.1), (8.0, -0.15), (5.0, 0.0)] {
+            let f = Break {
+                at: 0.5,
+                angle,
+                pattern: Pattern::Comminuted,
+                shift: 0.0,
+            };
+            let whole = Bone {
+                p0: (-100.0, 0.0),
+                p1: (100.0, 0.0),
+                r_out,
+                r_in: 0.5 * r_out,
+                fracture: None,
+                mitre: [None, None],
+            };
+            let broken = Bone {
+                fracture: Some(f),
+                ..whole
+            };
+            let (mut a, mut b) = (Canvas::new(500, 500, 0.0), Canvas::new(500, 500, 0.0));
+            draw_bone(&mut a, &whole, sp, c0);
+            draw_bone(&mut b, &broken, sp, c0);
+            let ((x, y), radius) = break_circle(&broken, &f);
+            let (cx, cy, rad) = (c0 + x / sp, c0 + y / sp, radius / sp);
+            let drop: Vec<f32> = a.px.iter().zip(&b.px).map(|(p, q)| p - q).collect();
+            let most = drop.iter().cloned().fold(0.0f32, f32::max);
+            assert!(most > 0.0, "the break darkens nothing");
+            let mut lines = 0;
+            for (i, d) in drop.iter().enumerate() {
+                let (r, c) = ((i / 500) as f32, (i % 500) as f32);
+                // away from the far end, which the distal part's 0.5-mm shift moves
+                if *d > 0.5 * most && ((c - c0) * sp).abs() < 80.0 {
+                    lines += 1;
+                    let out = (c - cx).hypot(r - cy);
+                    assert!(
+                        out <= rad + 1.0,
+                        "r_out {r_out}: pixel ({r}, {c}) darkened, {out:.1} px from the record's centre (radius {rad:.1})"
+                    );
+                }
+            }
+            assert!(lines > 20, "only {lines} darkened pixels");
         }
     }
 }
