@@ -485,10 +485,11 @@ impl CtSeries {
         };
         for (i, rib) in self.ribs.iter().enumerate() {
             let brk = self.fracture.as_ref().filter(|f| f.rib == Some(i));
+            // the break's angle on the rib's ellipse (used only where there is a break)
+            let ab = rib.a0 + brk.map_or(0.0, |f| f.at) * (rib.a1 - rib.a0);
             // The break: its centre, the rib's direction there (towards a1) and the gap's
             // half-width, in pixels.
             let cut = brk.map(|f| {
-                let ab = rib.a0 + f.at * (rib.a1 - rib.a0);
                 let (tx, ty) = (-rx * ab.sin(), ry * ab.cos());
                 let n = tx.hypot(ty).max(1e-6);
                 // at least 1.2 px wide, so that coarse pixels (sample-data's 2-3 mm) keep a gap
@@ -502,7 +503,6 @@ impl CtSeries {
                     None if part == 1 => continue,
                     None => (rib.a0, rib.a1, 0.0),
                     Some(f) => {
-                        let ab = rib.a0 + f.at * (rib.a1 - rib.a0);
                         let g = 0.5 * f.gap_mm / rx;
                         if part == 0 {
                             (rib.a0, ab - g, 0.0)

@@ -72,6 +72,20 @@ struct Bone {
     mitre: [Option<(f32, f32)>; 2],
 }
 
+impl Bone {
+    /// An unbroken tube with round caps; `wall` is the cortex's share of the radius.
+    fn tube(p0: (f32, f32), p1: (f32, f32), r_out: f32, wall: f32) -> Self {
+        Self {
+            p0,
+            p1,
+            r_out,
+            r_in: r_out * (1.0 - wall),
+            fracture: None,
+            mitre: [None, None],
+        }
+    }
+}
+
 /// Attenuation per mm: soft tissue, cortical bone, marrow.
 const MU_SOFT: f32 = 0.004;
 const MU_CORTEX: f32 = 0.05;
@@ -114,14 +128,7 @@ impl XrImage {
         let mut soft = Vec::new();
         let mut bones = Vec::new();
         let fov_mm;
-        let bone = |p0, p1, r_out: f32, wall: f32| Bone {
-            p0,
-            p1,
-            r_out,
-            r_in: r_out * (1.0 - wall),
-            fracture: None,
-            mitre: [None, None],
-        };
+        let bone = Bone::tube;
         match part {
             Part::Chest => {
                 fov_mm = 400.0;
@@ -379,17 +386,12 @@ fn chain(pts: &[(f32, f32)], r_out: f32, wall: f32) -> Vec<Bone> {
     let last = pts.len().saturating_sub(2);
     (0..pts.len().saturating_sub(1))
         .map(|k| Bone {
-            p0: pts[k],
-            p1: pts[k + 1],
-            r_out,
-            r_in: r_out * (1.0 - wall),
-            fracture: None,
             mitre: [(k > 0).then(|| mitre(k)), (k < last).then(|| mitre(k + 1))],
+            ..Bone::tube(pts[k], pts[k + 1], r_out, wall)
         })
         .collect()
 }
 
-/// Projected cortex and marrow of a tube, with its fracture.
 /// A break's record: its centre and the radius of a circle covering it, in mm. A comminuted
 /// break has a second line 2.2 radii along the bone (`draw_bone`), so its circle is centred
 /// between the two lines (until 2026-12-07 it was centred on the first and the second fell
@@ -412,6 +414,7 @@ fn break_circle(b: &Bone, f: &Break) -> ((f32, f32), f32) {
     (p, reach + f.shift + 2.0)
 }
 
+/// Projected cortex and marrow of a tube, with its fracture.
 fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
     let (x0, y0) = (c0 + b.p0.0 / sp, c0 + b.p0.1 / sp);
     let (x1, y1) = (c0 + b.p1.0 / sp, c0 + b.p1.1 / sp);
