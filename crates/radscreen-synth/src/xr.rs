@@ -140,17 +140,21 @@ impl XrImage {
                 soft.push((Ellipse::new(0.0, 0.0, 22.0, 240.0, 0.0), 0.6));
                 for i in 0..9 {
                     let y = -130.0 + i as f32 * 24.0 + rng.range(-3.0, 3.0);
+                    // The rib ends 30 mm inside the body's outline at its height (until
+                    // 2026-12-07 every rib reached 0.96 w out, past the outline of the upper
+                    // chest, where the body narrows, into the air beside it).
+                    let reach = w * (1.0 - ((y - 10.0) / 230.0).powi(2)).max(0.0).sqrt() - 30.0;
                     for side in [-1.0f32, 1.0] {
                         // Six tubes along a curve, mitred where they meet: with round caps
                         // each joint was a 10-mm disc of doubled bone, a nodule-like bead that
                         // no label named, some 90 per film (until 2026-12-07).
                         let pts: Vec<(f32, f32)> = (0..=6)
                             .map(|k| {
-                                let x = 14.0 + k as f32 * 0.16 * w;
+                                let x = 14.0 + k as f32 * (reach - 14.0) / 6.0;
                                 let y = if k == 0 {
                                     y
                                 } else {
-                                    y - 18.0 + 0.0022 * (x - 0.6 * w).powi(2)
+                                    y - 18.0 + 0.0022 * (x - 0.6 * reach).powi(2)
                                 };
                                 (side * x, y)
                             })
@@ -586,5 +590,49 @@ mod tests {
             }
             assert!(lines > 20, "only {lines} darkened pixels");
         }
+    }
+
+    /// A chest film's ribs stay inside the body's outline (they used to reach past it at the
+    /// top of the chest, into the air).
+    #[test]
+    fn chest_ribs_lie_inside_the_body() {
+        let mut rng = Rng::keyed(5, &[]);
+        let mut chests = 0;
+        for k in 0..60 {
+            let spec = crate::lesion::PhantomSpec {
+                size: 512,
+                slices: 1,
+                female: k % 2 == 0,
+                age: 50,
+                tumor: false,
+                fracture: false,
+                size_range: (3.0, 40.0),
+                contrast_range: (10.0, 200.0),
+                ground_glass_rate: 1.0,
+            };
+            let img = XrImage::plan(&mut rng, &spec);
+            if img.part != Part::Chest {
+                continue;
+            }
+            chests += 1;
+            let body = img.soft[0].0;
+            for b in img
+                .bones
+                .iter()
+                .filter(|b| b.mitre.iter().any(Option::is_some))
+            {
+                for p in [b.p0, b.p1] {
+                    // the tube's outer edge, not only its axis
+                    let inner =
+                        Ellipse::new(body.x, body.y, body.rx - b.r_out, body.ry - b.r_out, 0.0);
+                    assert!(
+                        inner.rho2(p.0, p.1) < 1.0,
+                        "rib end {p:?} outside a body of half-width {}",
+                        body.rx
+                    );
+                }
+            }
+        }
+        assert!(chests >= 10, "only {chests} chest films");
     }
 }
