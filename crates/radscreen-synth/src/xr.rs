@@ -86,6 +86,10 @@ impl Bone {
     }
 }
 
+/// How far along the bone a comminuted break's second line lies from its first, in outer radii
+/// (drawn by `draw_bone`, recorded by `break_circle`).
+const COMMINUTED_SPAN: f32 = 2.2;
+
 /// Attenuation per mm: soft tissue, cortical bone, marrow.
 const MU_SOFT: f32 = 0.004;
 const MU_CORTEX: f32 = 0.05;
@@ -397,13 +401,13 @@ fn chain(pts: &[(f32, f32)], r_out: f32, wall: f32) -> Vec<Bone> {
 }
 
 /// A break's record: its centre and the radius of a circle covering it, in mm. A comminuted
-/// break has a second line 2.2 radii along the bone (`draw_bone`), so its circle is centred
+/// break has a second line `COMMINUTED_SPAN` radii along the bone, so its circle is centred
 /// between the two lines (until 2026-12-07 it was centred on the first and the second fell
 /// outside it on the wider bones).
 fn break_circle(b: &Bone, f: &Break) -> ((f32, f32), f32) {
     let len = (b.p1.0 - b.p0.0).hypot(b.p1.1 - b.p0.1).max(1e-3);
     let half = if f.pattern == Pattern::Comminuted {
-        1.1 * b.r_out
+        0.5 * COMMINUTED_SPAN * b.r_out
     } else {
         0.0
     };
@@ -471,7 +475,7 @@ fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
                     };
                 }
                 if f.pattern == Pattern::Comminuted {
-                    let side2 = (t - tf - 2.2 * ro) * ca - s * sa;
+                    let side2 = (t - tf - COMMINUTED_SPAN * ro) * ca - s * sa;
                     if side2.abs() < gap.max(0.5) {
                         gain = 0.05;
                     }
