@@ -79,6 +79,10 @@ pub struct Args {
     /// label combination (phantoms as often as real backgrounds, however many of each).
     #[arg(long)]
     balance_sources: bool,
+    /// Weight of an activation-map cell over a lesion against a background cell in the dense
+    /// loss (at least 1).
+    #[arg(long, default_value_t = 20.0)]
+    lesion_cell_weight: f32,
     /// One output head per modality group (CT, MR, radiographs) on a shared trunk: each
     /// image is scored by its group's head.
     #[arg(long)]
@@ -128,7 +132,8 @@ pub fn run(a: Args) -> CmdResult {
         .with_mine_images(a.mine)
         .with_schedule_epochs(a.schedule_epochs)
         .with_selection(a.selection)
-        .with_balance_sources(a.balance_sources);
+        .with_balance_sources(a.balance_sources)
+        .with_lesion_cell_weight(a.lesion_cell_weight);
     let device = match select_device(&device) {
         Ok(d) => d,
         Err(e) => return usage(e),

@@ -53,6 +53,9 @@ pub struct TrainOptions {
     pub augment: Augment,
     /// Weight of the dense activation-map loss.
     pub dense_weight: f32,
+    /// Weight of a cell over a lesion against a background cell in the dense loss (lesion
+    /// cells are few: weighed up, the map learns to point; the shipped models used 20).
+    pub lesion_cell_weight: f32,
     /// The network's architecture.
     pub net: NetConfig,
     /// The model's name in config.json.
@@ -130,6 +133,7 @@ impl Default for TrainOptions {
             patience: 4,
             augment: Augment::default(),
             dense_weight: 1.0,
+            lesion_cell_weight: 20.0,
             net: NetConfig::default(),
             id: "radscreen-synth".into(),
             resume: false,
@@ -230,6 +234,12 @@ impl TrainOptions {
         self
     }
 
+    /// See [`TrainOptions::lesion_cell_weight`].
+    pub fn with_lesion_cell_weight(mut self, w: f32) -> Self {
+        self.lesion_cell_weight = w;
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         let bad = |option, reason: &str| {
             Err(Error::InvalidOption {
@@ -245,6 +255,9 @@ impl TrainOptions {
         }
         if !(self.learning_rate > 0.0 && self.learning_rate < 1.0) {
             return bad("learning_rate", "must be in (0, 1)");
+        }
+        if !(self.lesion_cell_weight.is_finite() && self.lesion_cell_weight >= 1.0) {
+            return bad("lesion_cell_weight", "must be a number of at least 1");
         }
         if self.net.heads == 0 || self.net.heads > InputKind::GROUPS.len() {
             return bad("net.heads", "must be 1 or one per modality group (3)");
@@ -317,8 +330,6 @@ pub struct TrainSummary {
 const CHECKPOINT: &str = "checkpoint";
 /// Positive and negative validation images a modality group needs for its own threshold.
 const MIN_GROUP: usize = 10;
-/// Weight of a lesion cell against a background cell in the dense loss.
-const DENSE_POS_WEIGHT: f32 = 20.0;
 
 /// Trains a network on `train`, validating on `val`, and writes the model to `out`.
 ///
@@ -414,11 +425,10 @@ pub fn train(
             let groups: Vec<usize> = chunk.iter().map(|&i| train[i].group).collect();
             let out = net.forward_heads(input, &groups, &netc);
             let image_loss = bce_with_logits(out.logits, labels).mean();
-            // Cells over a lesion are few: weigh them up so that the map learns to point.
             let weight = mask.clone()
                 * (target
                     .clone()
-                    .mul_scalar(DENSE_POS_WEIGHT - 1.0)
+                    .mul_scalar(opts.lesion_cell_weight - 1.0)
                     .add_scalar(1.0));
             let dense = bce_with_logits(out.cam, target) * weight.clone();
             let dense_loss = dense.sum() / (weight.sum().add_scalar(1e-6));
@@ -511,6 +521,7 @@ pub fn train(
         "learning_rate": opts.learning_rate,
         "selection": opts.selection.name(),
         "balance_sources": opts.balance_sources,
+        "lesion_cell_weight": opts.lesion_cell_weight,
         "init": state.init,
         "train_images": train.len(),
         "val_images": val.len(),

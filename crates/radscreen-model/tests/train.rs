@@ -389,4 +389,26 @@ fn invalid_options_fail_before_training() {
         )
         .is_err()
     );
+    // a lesion cell weighed below a background cell would teach the map to miss lesions
+    let r = train(
+        &tr,
+        &tr,
+        params(),
+        serde_json::Value::Null,
+        &out_dir("bad4"),
+        &opts(1).with_lesion_cell_weight(0.5),
+        &device,
+        &mut |_| {},
+    );
+    assert!(
+        matches!(
+            &r,
+            Err(radscreen_model::Error::InvalidOption {
+                option: "lesion_cell_weight",
+                ..
+            })
+        ),
+        "{:?}",
+        r.err()
+    );
 }
