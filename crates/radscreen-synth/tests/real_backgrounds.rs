@@ -94,15 +94,23 @@ fn same_seed_same_bytes_and_splits_by_background() {
         .collect();
     for m in read_csv::<ManifestRow>(&a.path().join("manifest.csv")) {
         assert_eq!(m.split, split[&m.background], "{}", m.path);
+        let e = index.backgrounds.iter().find(|e| e.id == m.background);
+        assert!(
+            e.is_some_and(|e| e.excluded.is_none()),
+            "{}: made from the excluded background {}",
+            m.path,
+            m.background
+        );
     }
 }
 
-/// `--only`: named backgrounds alone, and an unknown name is an error that names it.
+/// `--only`: named backgrounds alone; an unknown name, or an excluded background's, is an error
+/// that names it.
 #[test]
 fn only_named_backgrounds_are_used() {
     let Some(bg) = backgrounds() else { return };
     let out = tempfile::tempdir().unwrap();
-    let ids = ["pydicom-rg1-chest-cr", "nema-ct1-chest-ct"];
+    let ids = ["itk-fat-mri-slice", "nema-ct1-chest-ct"];
     let o = RealOptions::new(&bg)
         .with_count(12)
         .with_seed(3)
@@ -118,6 +126,27 @@ fn only_named_backgrounds_are_used() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("no-such-background"), "{err}");
+    // the real chest film with lung masses that no record names (index version 6)
+    let excluded: Vec<String> = read_index(&bg)
+        .unwrap()
+        .backgrounds
+        .into_iter()
+        .filter(|e| e.excluded.is_some())
+        .map(|e| e.id)
+        .collect();
+    assert!(
+        excluded.iter().any(|id| id == "pydicom-rg1-chest-cr"),
+        "{excluded:?}"
+    );
+    for id in &excluded {
+        let err = generate_real(out.path(), &RealOptions::new(&bg).with_ids(&[id.as_str()]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(id.as_str()) && err.contains("excluded"),
+            "{err}"
+        );
+    }
 }
 
 /// Every background of the index takes findings: a tumour in each, a fracture in each CT and
@@ -128,7 +157,7 @@ fn only_named_backgrounds_are_used() {
 fn every_background_takes_findings_and_val_holds_every_group() {
     let Some(bg) = backgrounds() else { return };
     let index = read_index(&bg).unwrap();
-    for e in &index.backgrounds {
+    for e in index.backgrounds.iter().filter(|e| e.excluded.is_none()) {
         let out = tempfile::tempdir().unwrap();
         let o = RealOptions::new(&bg)
             .with_count(6)
@@ -160,7 +189,7 @@ fn every_background_takes_findings_and_val_holds_every_group() {
     let val: Vec<&str> = index
         .backgrounds
         .iter()
-        .filter(|e| e.split() == "val")
+        .filter(|e| e.split() == "val" && e.excluded.is_none())
         .map(|e| e.modality.as_str())
         .collect();
     for group in [&["CT"][..], &["MR"], &["CR", "DX"]] {

@@ -71,6 +71,11 @@ pub struct Entry {
     /// `train`, `val` or `test`: every image made from it lands in this split, so training and
     /// evaluation never share a background.
     pub split: String,
+    /// Why no image is made from it: it shows a finding that no record names, so every image
+    /// made from it would call that finding absent (a real chest film with lung masses). The
+    /// entry stays in the index as the record of what was found.
+    #[serde(default)]
+    pub excluded: Option<String>,
 }
 
 /// `index.json`.

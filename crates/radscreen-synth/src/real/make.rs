@@ -357,9 +357,24 @@ pub fn generate_real(out: &Path, o: &RealOptions) -> Result<Summary> {
             ),
         });
     }
+    if let Some(e) = index
+        .backgrounds
+        .iter()
+        .find(|e| e.excluded.is_some() && o.ids.contains(&e.id))
+    {
+        return Err(Error::InvalidOption {
+            name: "ids",
+            reason: format!(
+                "background {:?} is excluded: {}",
+                e.id,
+                e.excluded.as_deref().unwrap_or_default()
+            ),
+        });
+    }
     let entries: Vec<Entry> = index
         .backgrounds
         .into_iter()
+        .filter(|e| e.excluded.is_none())
         .filter(|e| o.splits.is_empty() || o.splits.iter().any(|s| s == e.split()))
         .filter(|e| o.ids.is_empty() || o.ids.contains(&e.id))
         .collect();
