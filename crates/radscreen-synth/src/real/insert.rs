@@ -186,7 +186,7 @@ pub fn noise_sigma(v: &Volume, range: (f32, f32)) -> f32 {
 
 /// Per-slice records of the voxels an insertion changed: for every slice with at least one
 /// voxel where `changed` holds, the centroid, a covering radius and the mean change.
-fn records(
+pub(super) fn records(
     v: &Volume,
     before: &[(usize, f32)],
     min_change: f32,

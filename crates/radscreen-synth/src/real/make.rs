@@ -196,6 +196,14 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 rt.int(1, 3)
             };
             let mut taken = Taken::default();
+            // the background's own findings first: recorded, and kept clear of inserted ones
+            for k in &bg.known {
+                let own = k.in_slab(&bg.vol, lo, hi);
+                if !own.is_empty() {
+                    taken.add(&v, &own);
+                    recs.extend(k.records(&v, &own));
+                }
+            }
             for _ in 0..tumors {
                 if let Some(i) = add_tumor(bg, &mut v, &labels, &mut rt, inner, false, &taken) {
                     taken.add(&v, &i.changed);
@@ -264,6 +272,9 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
             let mut ins = Vec::new();
             // the film is frontal: rays along y
             let mut taken = Taken::projected(1);
+            for k in &bg.known {
+                taken.add(&v, &k.voxels);
+            }
             // a finding counts only if its projection can be seen: an undisplaced rib
             // fracture on 2.5-mm slices may vanish in the film; then it is undone and drawn again
             let visible = |v: &mut Volume, i: Insertion| -> Option<Insertion> {
@@ -306,6 +317,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                     let l = &i.records.first()?.1;
                     p.record(&v, &i.changed, *f, l.size_mm, 0.15, &l.detail)
                 })
+                .chain(bg.known.iter().filter_map(|k| k.film_record(&v, &p)))
                 .collect();
             let photons = rng.range(5e3, 4e4);
             p.expose(photons, rng.range(0.3, 1.0), 8.0, &mut rng);

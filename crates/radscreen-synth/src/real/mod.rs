@@ -5,13 +5,14 @@
 mod drr;
 mod index;
 mod insert;
+mod known;
 mod make;
 mod place;
 mod volume;
 mod write;
 
 pub use drr::{MU_WATER_PER_MM, Projection, View, mu, projected_peak};
-pub use index::{Entry, FETCH_SCRIPT, Format, Index, read_index};
+pub use index::{Entry, FETCH_SCRIPT, Format, Index, KnownFinding, read_index};
 pub use insert::{
     Blend, BoneLevels, Insertion, Shape, bone_axis, insert_fracture, insert_tumor, noise_sigma,
 };

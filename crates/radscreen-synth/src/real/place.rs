@@ -9,6 +9,7 @@ use crate::real::index::Entry;
 use crate::real::insert::{
     Blend, BoneLevels, Insertion, Shape, bone_axis, insert_fracture, insert_tumor, noise_sigma,
 };
+use crate::real::known::Known;
 use crate::real::make::Kind;
 use crate::real::volume::Volume;
 use crate::rng::Rng;
@@ -27,6 +28,8 @@ pub(super) struct Loaded {
     pub(super) noise: f32,
     /// Robust value range (1st, 50th, 99th percentiles of non-background values).
     pub(super) p: [f32; 3],
+    /// Findings it shows by itself (index.json `findings`).
+    pub(super) known: Vec<Known>,
 }
 
 pub(super) fn percentiles(data: &[f32], floor: f32) -> [f32; 3] {
@@ -96,6 +99,15 @@ impl Loaded {
             percentiles(&vol.data, f32::MIN)[0]
         };
         let p = percentiles(&vol.data, floor);
+        let known = entry
+            .findings
+            .iter()
+            .map(|f| Known::segment(&vol, f))
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map_err(|reason| Error::Background {
+                path: dir.join("index.json"),
+                reason: format!("{}: {reason}", entry.id),
+            })?;
         Ok(Self {
             entry,
             modality,
@@ -106,6 +118,7 @@ impl Loaded {
             bone,
             noise,
             p,
+            known,
         })
     }
 
