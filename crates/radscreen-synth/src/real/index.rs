@@ -83,7 +83,8 @@ pub struct Entry {
 }
 
 /// A finding a background shows by itself (a lung cancer in a chest CT volume): the voxels
-/// within `radius_mm` of `center` whose value is above `above`.
+/// within `radius_mm` of `center` whose value is above `above`, the largest connected piece
+/// of them (a vessel's cross-section inside the reach but apart from the mass is not it).
 #[derive(Clone, Debug, Deserialize)]
 pub struct KnownFinding {
     /// `tumor` or `fracture`.
@@ -99,7 +100,7 @@ pub struct KnownFinding {
     pub baseline: f32,
     /// Its diameter, mm (lesions.csv `size_mm`).
     pub size_mm: f32,
-    /// lesions.csv `detail` (site;margin;real).
+    /// lesions.csv `detail` (site;margin), to which `;real` is added.
     pub detail: String,
 }
 

@@ -15,7 +15,7 @@ use crate::generate::Summary;
 use crate::lesion::{Finding, Lesion};
 use crate::options::{Modality, Syntax};
 use crate::phi::{Patient, uid};
-use crate::real::drr::{Projection, View, projected_peak};
+use crate::real::drr::{Projection, RECORD_FRACTION, View, projected_peak};
 use crate::real::index::{Entry, read_index};
 use crate::real::insert::Insertion;
 use crate::real::place::{Loaded, Taken, add_fracture, add_tumor};
@@ -315,7 +315,7 @@ fn render(bg: &Loaded, case: &Case, seed: u64) -> Vec<Image> {
                 .iter()
                 .filter_map(|(f, i)| {
                     let l = &i.records.first()?.1;
-                    p.record(&v, &i.changed, *f, l.size_mm, 0.15, &l.detail)
+                    p.record(&v, &i.changed, *f, l.size_mm, RECORD_FRACTION, &l.detail)
                 })
                 .chain(bg.known.iter().filter_map(|k| k.film_record(&v, &p)))
                 .collect();

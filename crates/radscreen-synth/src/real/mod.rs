@@ -11,10 +11,11 @@ mod place;
 mod volume;
 mod write;
 
-pub use drr::{MU_WATER_PER_MM, Projection, View, mu, projected_peak};
+pub use drr::{MU_WATER_PER_MM, Projection, RECORD_FRACTION, View, mu, projected_peak};
 pub use index::{Entry, FETCH_SCRIPT, Format, Index, KnownFinding, read_index};
 pub use insert::{
     Blend, BoneLevels, Insertion, Shape, bone_axis, insert_fracture, insert_tumor, noise_sigma,
 };
+pub use known::REAL_MARK;
 pub use make::{RealOptions, generate_real};
 pub use volume::{RawType, Volume, read_nifti, read_png, read_raw};
