@@ -4,6 +4,7 @@ of `radscreen train` that differ by their data alone (docs/model-card.md names t
 candidate used).
 
   scripts/filter-manifest.py SET_DIR OUT_CSV [--min-ct-tumour-contrast HU] [--drop-background ID]...
+                             [--drop-films-of ID]...
 
 SET_DIR holds manifest.csv and lesions.csv. Only rows of the training split are dropped (the
 validation rows, which choose the epoch, stay as they are):
@@ -11,6 +12,7 @@ validation rows, which choose the epoch, stay as they are):
                                than HU (lesions.csv's |contrast|): the faint tumours below the
                                criterion set's 30 HU floor
   --drop-background ID         every image inserted into that background (manifest `background`)
+  --drop-films-of ID           the films (CR, DX) projected from that volume; its CT slices stay
 Prints what it dropped, by reason. Write OUT_CSV into SET_DIR: `radscreen train --manifest`
 reads paths relative to the manifest's folder and lesions.csv from beside it.
 """
@@ -27,6 +29,7 @@ def main():
     ap.add_argument("out_csv", type=Path)
     ap.add_argument("--min-ct-tumour-contrast", type=float, default=None)
     ap.add_argument("--drop-background", action="append", default=[])
+    ap.add_argument("--drop-films-of", action="append", default=[])
     a = ap.parse_args()
 
     manifest = a.set_dir / "manifest.csv"
@@ -46,9 +49,13 @@ def main():
                     c = abs(float(r["contrast"]))
                     strongest[r["path"]] = max(strongest.get(r["path"], 0.0), c)
     known = {r["background"] for r in rows}
+    films = {r["background"] for r in rows if r["modality"] in ("CR", "DX")}
     for b in a.drop_background:
         if b not in known:
             sys.exit(f"{manifest}: no image from background '{b}'")
+    for b in a.drop_films_of:
+        if b not in films:
+            sys.exit(f"{manifest}: no film from background '{b}'")
 
     kept, dropped = [], Counter()
     for r in rows:
@@ -56,6 +63,8 @@ def main():
         if r["split"] == "train":
             if r["background"] in a.drop_background:
                 why = f"background {r['background']}"
+            elif r["background"] in a.drop_films_of and r["modality"] in ("CR", "DX"):
+                why = f"films of {r['background']}"
             elif (a.min_ct_tumour_contrast is not None and r["modality"] == "CT"
                   and r["tumor"] == "1"):
                 c = strongest.get(r["path"])

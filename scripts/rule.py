@@ -1,23 +1,24 @@
 #!/usr/bin/env python3
-"""The model card's rule for replacing the shipped model ("Choosing the next model", version 2),
+"""The model card's rule for replacing the shipped model ("Choosing the next model", version 3),
 applied to a folder that scripts/compare-models.sh filled:
 
   WORK/criterion-like/manifest.csv, WORK/criterion-like-{baseline,candidate}/findings.csv,
-  WORK/criterion-like-eval/compare.json, and the same for WORK/val-real.
+  WORK/criterion-like-eval/compare.json, and the same for WORK/criterion-xr and WORK/val-real.
 
   scripts/rule.py WORK
 
-Groups: finding x modality group with at least 10 positive and 10 negative images in a set.
-AUROC of a group: on the phantom set (criterion-like), over all its images; on the real set
-(val-real), the mean of the AUROCs within each background that has at least 5 positive and 5
-negative images of the group. Every image from one background is that background with or
-without an inserted finding, so pooling backgrounds mostly measures which anatomy scores higher
-(v3.1's pooled val-real CT tumour AUROC, 0.343, was that and nothing else).
-The candidate is better when its mean AUROC over all groups is higher and no phantom group is
-worse at p (series) < 0.01 (the paired bootstrap over whole series in compare.json). Real
-groups count in the mean but cannot veto: each rests on one to three backgrounds, so a
-difference there cannot be shown to hold beyond those films (a single film's fixed hot spot
-decided the spine DX group under version 1). Standard library only.
+Groups: finding x modality group (CT, MR, radiographs) with at least 10 positive and 10
+negative images in a set. CT and MR phantoms: criterion-like, over all the group's images.
+Phantom radiographs: criterion-xr, the mean of the AUROCs within each body part that has at
+least 10 positive and 10 negative images (tumours are drawn on chest films only, so pooling
+body parts mostly measured which part scores higher: v3.1's pooled 0.851 was 0.379 within
+chest films). Real set (val-real): the mean of the AUROCs within each background that has at
+least 5 positive and 5 negative images of the group (every image from one background is that
+background with or without an inserted finding).
+The candidate is better when its mean AUROC over all groups is higher and no phantom group,
+or body part of a radiograph group, is worse at p (series) < 0.01 (the paired bootstrap over
+whole series in compare.json). Real groups count in the mean but cannot veto: each rests on
+one to three backgrounds. Standard library only.
 """
 import csv
 import json
@@ -36,17 +37,39 @@ def rows_of(manifest):
         return list(csv.DictReader(f))
 
 
-def phantom_groups(work):
-    out = []
-    for r in json.load(open(work / "criterion-like-eval" / "compare.json"))["rows"]:
-        if r["column"] != "modality group" or r["auroc_baseline"] is None:
+def compare_rows(work, name, column):
+    """compare.json rows of one subgroup column with enough positives and negatives."""
+    for r in json.load(open(work / f"{name}-eval" / "compare.json"))["rows"]:
+        if r["column"] != column or r["auroc_baseline"] is None:
             continue
         if r["positives"] >= MIN_GROUP and r["n"] - r["positives"] >= MIN_GROUP:
+            yield r
+
+
+def phantom_groups(work):
+    out, parts = [], []
+    for r in compare_rows(work, "criterion-like", "modality group"):
+        if r["value"] in ("CT", "MR"):
             out.append(dict(set="criterion-like", finding=r["finding"], group=r["value"],
                             n=r["n"], pos=r["positives"], backgrounds="-",
                             base=r["auroc_baseline"], cand=r["auroc_candidate"],
                             p=r.get("p_value_series")))
-    return out
+    for finding in ("tumor", "fracture"):
+        rows = [r for r in compare_rows(work, "criterion-xr", "body_part")
+                if r["finding"] == finding]
+        if not rows:
+            continue
+        for r in rows:
+            parts.append(dict(set="criterion-xr", finding=finding, group=r["value"].lower(),
+                              n=r["n"], pos=r["positives"], backgrounds="-",
+                              base=r["auroc_baseline"], cand=r["auroc_candidate"],
+                              p=r.get("p_value_series")))
+        out.append(dict(set="criterion-xr", finding=finding, group="radiographs",
+                        n=sum(r["n"] for r in rows), pos=sum(r["positives"] for r in rows),
+                        backgrounds=f"{len(rows)}p",
+                        base=sum(r["auroc_baseline"] for r in rows) / len(rows),
+                        cand=sum(r["auroc_candidate"] for r in rows) / len(rows), p=None))
+    return out, parts
 
 
 def real_groups(work):
@@ -84,19 +107,27 @@ def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__.split("\n\n")[1])
     work = Path(sys.argv[1])
-    groups = phantom_groups(work) + real_groups(work)
+    phantom, parts = phantom_groups(work)
+    groups = phantom + real_groups(work)
     if not groups:
         sys.exit("no finding x modality group with 10 positive and 10 negative images")
     fmt = lambda p: "-" if p is None else f"{p:.2g}"
     print(f"{'set':<15} {'finding':<9} {'group':<12} {'n (pos)':>10} {'bgs':>4} "
           f"{'baseline':>9} {'candidate':>9} {'p series':>9}")
-    for g in groups:
-        print(f"{g['set']:<15} {g['finding']:<9} {g['group']:<12} {g['n']:>5} ({g['pos']:>3}) "
+    def line(g, label):
+        print(f"{g['set']:<15} {g['finding']:<9} {label:<12} {g['n']:>5} ({g['pos']:>3}) "
               f"{g['backgrounds']:>4} {g['base']:>9.3f} {g['cand']:>9.3f} {fmt(g['p']):>9}")
+
+    for g in groups:
+        line(g, g["group"])
+        if g["set"] == "criterion-xr":
+            for part in (x for x in parts if x["finding"] == g["finding"]):
+                line(part, "  " + part["group"])
     mean = lambda k: sum(g[k] for g in groups) / len(groups)
-    worse = [g for g in groups if g["p"] is not None and g["cand"] < g["base"] and g["p"] < 0.01]
+    worse = [g for g in groups + parts
+             if g["p"] is not None and g["cand"] < g["base"] and g["p"] < 0.01]
     print(f"mean AUROC over {len(groups)} groups: baseline {mean('base'):.3f}, "
-          f"candidate {mean('cand'):.3f}")
+          f"candidate {mean('cand'):.3f} (indented rows: body parts of the radiograph groups)")
     print("phantom groups worse at p (series) < 0.01: "
           + (", ".join(f"{g['finding']} {g['group']}" for g in worse) or "none"))
     better = mean("cand") > mean("base") and not worse
