@@ -90,10 +90,21 @@ impl Bone {
 /// (drawn by `draw_bone`, recorded by `break_circle`).
 const COMMINUTED_SPAN: f32 = 2.2;
 
-/// Attenuation per mm: soft tissue, cortical bone, marrow.
+/// Attenuation per mm: soft tissue, cortical bone, marrow (limb and hand films).
 const MU_SOFT: f32 = 0.004;
 const MU_CORTEX: f32 = 0.05;
 const MU_MARROW: f32 = 0.012;
+
+/// A chest film's soft tissue attenuates as water does in the DRRs of real chest CT
+/// (`real::MU_WATER_PER_MM`). Until 2026-12-07 it used `MU_SOFT`, a fifth of that, so the
+/// ribs outshone the lungs and the lung fields sat near the mediastinum's grey
+/// (docs/synthetic-data.md, "Chest films: phantom against real").
+const MU_CHEST_SOFT: f32 = crate::real::MU_WATER_PER_MM;
+/// Share of an aerated lung's volume that is air (about −850 HU): what a solid nodule replaces.
+const LUNG_AIR: f32 = 0.85;
+/// ∫μ ds that a chest film stores as full scale: its stored values are linear in log exposure,
+/// as CR/DX store them (and as the DRRs are, `real/make.rs`), not `1 − e^(−∫μ)`.
+const CHEST_FULL_SCALE: f32 = 8.0;
 
 /// Everything fixed for one radiograph.
 #[derive(Clone, Debug)]
@@ -104,7 +115,12 @@ pub struct XrImage {
     pub fov_mm: f32,
     /// Image side, in pixels.
     pub size: usize,
+    /// Soft tissue: an ellipse and the multiplier of the path through it; a negative one is
+    /// air (the lungs).
     soft: Vec<(Ellipse, f32)>,
+    /// Tissue that fills the air it overlaps and adds nothing elsewhere (the heart, which
+    /// displaces lung; the mediastinum is already the body's full depth).
+    fills: Option<Ellipse>,
     bones: Vec<Bone>,
     nodule: Option<(f32, f32, f32, f32, Margin)>,
     fractured: Option<usize>,
@@ -130,6 +146,7 @@ impl XrImage {
         let part = *rng.pick(&[Part::Chest, Part::LongBone, Part::Hand]);
         let sexf = if female { 0.92 } else { 1.0 };
         let mut soft = Vec::new();
+        let mut fills = None;
         let mut bones = Vec::new();
         let fov_mm;
         let bone = Bone::tube;
@@ -137,10 +154,15 @@ impl XrImage {
             Part::Chest => {
                 fov_mm = 400.0;
                 let w = rng.range(150.0, 175.0) * sexf;
-                soft.push((Ellipse::new(0.0, 10.0, w, 230.0, 0.0), 1.0));
-                soft.push((Ellipse::new(-0.45 * w, -20.0, 0.33 * w, 120.0, 0.08), -0.7));
-                soft.push((Ellipse::new(0.45 * w, -20.0, 0.33 * w, 120.0, -0.08), -0.7));
-                soft.push((Ellipse::new(0.12 * w, 55.0, 0.32 * w, 65.0, -0.3), 0.5));
+                // Multipliers of the path through each ellipse (twice its smaller half-axis):
+                // the body about 220 mm deep, each lung as deep as it is wide, LUNG_AIR of it
+                // air. Until 2026-12-07 the body was 300-350 mm deep, the lungs 0.7 air and
+                // the soft tissue a fifth as dense, and the heart added over the lung.
+                soft.push((Ellipse::new(0.0, 10.0, w, 230.0, 0.0), 0.7));
+                let lung = -LUNG_AIR;
+                soft.push((Ellipse::new(-0.45 * w, -20.0, 0.33 * w, 120.0, 0.08), lung));
+                soft.push((Ellipse::new(0.45 * w, -20.0, 0.33 * w, 120.0, -0.08), lung));
+                fills = Some(Ellipse::new(0.12 * w, 55.0, 0.32 * w, 65.0, -0.3));
                 soft.push((Ellipse::new(0.0, 0.0, 22.0, 240.0, 0.0), 0.6));
                 for i in 0..9 {
                     let y = -130.0 + i as f32 * 24.0 + rng.range(-3.0, 3.0);
@@ -271,6 +293,7 @@ impl XrImage {
             fov_mm,
             size,
             soft,
+            fills,
             bones,
             nodule,
             fractured,
@@ -284,13 +307,14 @@ impl XrImage {
         let sp = self.spacing();
         let c0 = n as f32 / 2.0;
         let to_px = |(x, y): (f32, f32)| (c0 + x / sp, c0 + y / sp);
-        let mut att = Canvas::new(n, n, 0.0);
-        for (e, k) in &self.soft {
-            let (x, y) = to_px((e.x, e.y));
-            let ep = Ellipse::new(x, y, e.rx / sp, e.ry / sp, e.angle);
-            let depth = 2.0 * e.rx.min(e.ry) * MU_SOFT * k;
-            add_projected(&mut att, &ep, depth);
-        }
+        let chest = self.part == Part::Chest;
+        // stored units per unit of ∫μ ds for a fracture's nominal contrast
+        let full = if chest {
+            4095.0 / CHEST_FULL_SCALE
+        } else {
+            4095.0
+        };
+        let mut att = self.soft_tissue();
         for b in &self.bones {
             draw_bone(&mut att, b, sp, c0);
         }
@@ -298,11 +322,9 @@ impl XrImage {
         if let Some((x, y, d, c, m)) = self.nodule {
             let (px, py) = to_px((x, y));
             let r = 0.5 * d / sp;
-            let peak = c * d * MU_SOFT / 40.0;
-            let before = att.get(
-                py.clamp(0.0, n as f32 - 1.0) as usize,
-                px.clamp(0.0, n as f32 - 1.0) as usize,
-            );
+            // c / 40 of soft tissue replacing the air of aerated lung, through the nodule's
+            // diameter (nodules are drawn on chest films only)
+            let peak = c / 40.0 * d * MU_CHEST_SOFT * LUNG_AIR;
             att.radial(
                 px,
                 py,
@@ -316,7 +338,7 @@ impl XrImage {
                 col: px,
                 radius_px: r * m.max(),
                 size_mm: d,
-                contrast: 4095.0 * (-before).exp() * peak,
+                contrast: 4095.0 / CHEST_FULL_SCALE * peak,
                 detail: format!("lung;{}", m.name()),
             });
         }
@@ -331,7 +353,7 @@ impl XrImage {
                     col: px,
                     radius_px: radius_mm / sp,
                     size_mm: 2.0 * b.r_out,
-                    contrast: -4095.0 * 2.0 * (b.r_out - b.r_in) * MU_CORTEX * 0.3,
+                    contrast: -full * 2.0 * (b.r_out - b.r_in) * MU_CORTEX * 0.3,
                     detail: format!(
                         "{};{};shift {:.1}mm",
                         self.part.body_part().to_ascii_lowercase(),
@@ -341,15 +363,61 @@ impl XrImage {
                 });
             }
         }
+        if chest {
+            // CR/DX processing before display, as the DRRs of real chest CT get it
+            // (`Projection::expose`): the detail above an 8-mm Gaussian amplified, which
+            // narrows the lungs' and mediastinum's difference against the ribs and nodules
+            let gain = rng.range(0.3, 1.0);
+            let blurred = crate::real::gaussian(&att.px, n, n, 8.0 / sp);
+            for (v, b) in att.px.iter_mut().zip(blurred) {
+                *v += gain * (*v - b);
+            }
+        }
         att.blur(0.5);
         let noise = correlated_noise(rng, n, n, 1.0, 0.5);
         for (v, z) in att.px.iter_mut().zip(&noise.px) {
-            let i = 4095.0 * (1.0 - (-*v - 0.05).exp());
+            let i = if chest {
+                4095.0 * (*v / CHEST_FULL_SCALE).clamp(0.0, 1.0)
+            } else {
+                4095.0 * (1.0 - (-*v - 0.05).exp())
+            };
             // quantum noise grows with the detected signal (darker stored = more photons here)
             let s = sigma * (0.5 + (1.0 - i / 4095.0)).sqrt();
             *v = (i + s * z).clamp(0.0, 4095.0);
         }
         (att, lesions)
+    }
+
+    /// ∫μ ds through the soft tissue, air and the tissue that fills air, per pixel.
+    fn soft_tissue(&self) -> Canvas {
+        let n = self.size;
+        let sp = self.spacing();
+        let c0 = n as f32 / 2.0;
+        let mu_soft = if self.part == Part::Chest {
+            MU_CHEST_SOFT
+        } else {
+            MU_SOFT
+        };
+        let project = |img: &mut Canvas, e: &Ellipse, k: f32| {
+            let ep = Ellipse::new(c0 + e.x / sp, c0 + e.y / sp, e.rx / sp, e.ry / sp, e.angle);
+            add_projected(img, &ep, 2.0 * e.rx.min(e.ry) * mu_soft * k);
+        };
+        let (mut att, mut air) = (Canvas::new(n, n, 0.0), Canvas::new(n, n, 0.0));
+        for (e, k) in &self.soft {
+            project(if *k < 0.0 { &mut air } else { &mut att }, e, *k);
+        }
+        if let Some(e) = &self.fills {
+            // more than enough to fill any lung under it; the minimum stops it at the body
+            let mut fill = Canvas::new(n, n, 0.0);
+            project(&mut fill, e, 2.0);
+            for (a, f) in air.px.iter_mut().zip(&fill.px) {
+                *a = (*a + f).min(0.0);
+            }
+        }
+        for (v, a) in att.px.iter_mut().zip(&air.px) {
+            *v += a;
+        }
+        att
     }
 }
 
@@ -506,137 +574,5 @@ fn draw_bone(img: &mut Canvas, b: &Bone, sp: f32, c0: f32) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A mitred chain projects like one bent tube: its joints are no brighter than its middle
-    /// (with round caps each joint doubled the bone in a disc of the tube's radius).
-    #[test]
-    fn a_chained_rib_has_no_beads_at_its_joints() {
-        let pts: Vec<(f32, f32)> = (0..=6)
-            .map(|k| {
-                let x = 14.0 + k as f32 * 26.0;
-                (x, -18.0 + 0.0022 * (x - 100.0).powi(2))
-            })
-            .collect();
-        let (sp, c0) = (0.5, 100.0);
-        let mut img = Canvas::new(500, 500, 0.0);
-        for b in chain(&pts, 5.0, 0.35) {
-            draw_bone(&mut img, &b, sp, c0);
-        }
-        // the brightest pixel within 2 mm of a point of the axis
-        let peak = |(x, y): (f32, f32)| {
-            let (cx, cy) = (c0 + x / sp, c0 + y / sp);
-            let mut m = 0.0f32;
-            for r in (cy - 4.0) as usize..=(cy + 4.0) as usize {
-                for c in (cx - 4.0) as usize..=(cx + 4.0) as usize {
-                    m = m.max(img.get(r, c));
-                }
-            }
-            m
-        };
-        for k in 1..6 {
-            let mid = |a: (f32, f32), b: (f32, f32)| (0.5 * (a.0 + b.0), 0.5 * (a.1 + b.1));
-            let (joint, middle) = (peak(pts[k]), peak(mid(pts[k - 1], pts[k])));
-            assert!(middle > 0.0, "piece {k} is off the canvas");
-            assert!(
-                (joint - middle).abs() < 0.15 * middle,
-                "joint {k}: {joint} against {middle} mid-piece"
-            );
-        }
-    }
-
-    /// A comminuted break's record covers both of its lines: every pixel the break darkens
-    /// strongly lies inside the circle (the second line, 2.2 radii along the bone, used to fall
-    /// outside it on wide bones).
-    #[test]
-    fn a_comminuted_break_lies_inside_its_record() {
-        let (sp, c0) = (0.5, 250.0);
-        for (r_out, angle) in [(12.0, 0.1), (8.0, -0.15), (5.0, 0.0)] {
-            let f = Break {
-                at: 0.5,
-                angle,
-                pattern: Pattern::Comminuted,
-                shift: 0.0,
-            };
-            let whole = Bone {
-                p0: (-100.0, 0.0),
-                p1: (100.0, 0.0),
-                r_out,
-                r_in: 0.5 * r_out,
-                fracture: None,
-                mitre: [None, None],
-            };
-            let broken = Bone {
-                fracture: Some(f),
-                ..whole
-            };
-            let (mut a, mut b) = (Canvas::new(500, 500, 0.0), Canvas::new(500, 500, 0.0));
-            draw_bone(&mut a, &whole, sp, c0);
-            draw_bone(&mut b, &broken, sp, c0);
-            let ((x, y), radius) = break_circle(&broken, &f);
-            let (cx, cy, rad) = (c0 + x / sp, c0 + y / sp, radius / sp);
-            let drop: Vec<f32> = a.px.iter().zip(&b.px).map(|(p, q)| p - q).collect();
-            let most = drop.iter().cloned().fold(0.0f32, f32::max);
-            assert!(most > 0.0, "the break darkens nothing");
-            let mut lines = 0;
-            for (i, d) in drop.iter().enumerate() {
-                let (r, c) = ((i / 500) as f32, (i % 500) as f32);
-                // away from the far end, which the distal part's 0.5-mm shift moves
-                if *d > 0.5 * most && ((c - c0) * sp).abs() < 80.0 {
-                    lines += 1;
-                    let out = (c - cx).hypot(r - cy);
-                    assert!(
-                        out <= rad + 1.0,
-                        "r_out {r_out}: pixel ({r}, {c}) darkened, {out:.1} px from the record's centre (radius {rad:.1})"
-                    );
-                }
-            }
-            assert!(lines > 20, "only {lines} darkened pixels");
-        }
-    }
-
-    /// A chest film's ribs stay inside the body's outline (they used to reach past it at the
-    /// top of the chest, into the air).
-    #[test]
-    fn chest_ribs_lie_inside_the_body() {
-        let mut rng = Rng::keyed(5, &[]);
-        let mut chests = 0;
-        for k in 0..60 {
-            let spec = crate::lesion::PhantomSpec {
-                size: 512,
-                slices: 1,
-                female: k % 2 == 0,
-                age: 50,
-                tumor: false,
-                fracture: false,
-                size_range: (3.0, 40.0),
-                contrast_range: (10.0, 200.0),
-                ground_glass_rate: 1.0,
-            };
-            let img = XrImage::plan(&mut rng, &spec);
-            if img.part != Part::Chest {
-                continue;
-            }
-            chests += 1;
-            let body = img.soft[0].0;
-            for b in img
-                .bones
-                .iter()
-                .filter(|b| b.mitre.iter().any(Option::is_some))
-            {
-                for p in [b.p0, b.p1] {
-                    // the tube's outer edge, not only its axis
-                    let inner =
-                        Ellipse::new(body.x, body.y, body.rx - b.r_out, body.ry - b.r_out, 0.0);
-                    assert!(
-                        inner.rho2(p.0, p.1) < 1.0,
-                        "rib end {p:?} outside a body of half-width {}",
-                        body.rx
-                    );
-                }
-            }
-        }
-        assert!(chests >= 10, "only {chests} chest films");
-    }
-}
+#[path = "xr_tests.rs"]
+mod tests;
