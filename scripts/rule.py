@@ -11,8 +11,8 @@ Groups: finding x modality group (CT, MR, radiographs) with at least 10 positive
 negative images in a set. CT and MR phantoms: criterion-like, over all the group's images.
 Phantom radiographs: criterion-xr, the mean of the AUROCs within each body part that has at
 least 10 positive and 10 negative images (tumours are drawn on chest films only, so pooling
-body parts mostly measured which part scores higher: v3.1's pooled 0.851 was 0.379 within
-chest films). Real set (val-real): the mean of the AUROCs within each background that has at
+body parts mostly measured which part scores higher: on the chest films before their
+recalibration, v3.1's pooled criterion 0.851 was 0.379 within chest films). Real set (val-real): the mean of the AUROCs within each background that has at
 least 5 positive and 5 negative images of the group (every image from one background is that
 background with or without an inserted finding).
 The candidate is better when its mean AUROC over all groups is higher and no phantom group,
