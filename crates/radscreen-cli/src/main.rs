@@ -4,6 +4,7 @@ mod bench;
 mod device_args;
 mod eval;
 mod inspect;
+mod malloc;
 mod pixels;
 mod screen;
 mod serve;

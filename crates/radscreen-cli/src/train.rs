@@ -104,6 +104,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
+    crate::malloc::keep_freed_memory();
     let device = match a.device.options() {
         Ok(d) if d.precision == Precision::F16 => {
             return usage(
