@@ -13,6 +13,7 @@
 //! the seed and its indices, UIDs and dates are derived from the seed, and nothing reads the
 //! clock.
 
+mod attenuation;
 mod ct;
 mod dcm;
 mod error;

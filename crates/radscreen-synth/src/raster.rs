@@ -307,3 +307,38 @@ pub fn correlated_noise(rng: &mut Rng, rows: usize, cols: usize, sigma: f32, cor
     }
     c
 }
+
+/// Separable Gaussian blur (σ in pixels), edges clamped, of a row-major buffer: the DRRs' and
+/// the chest films' CR/DX processing. [`Canvas::blur`] is the same filter with pre-normalised
+/// weights; the two round differently, and their outputs are in committed files, so each keeps
+/// its own.
+pub fn gaussian(px: &[f32], rows: usize, cols: usize, sigma: f32) -> Vec<f32> {
+    let r = (3.0 * sigma).ceil().max(1.0) as isize;
+    let k: Vec<f32> = (-r..=r)
+        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let ks: f32 = k.iter().sum();
+    let mut tmp = vec![0.0; px.len()];
+    for y in 0..rows {
+        for x in 0..cols {
+            let mut s = 0.0;
+            for (j, w) in k.iter().enumerate() {
+                let xx = (x as isize + j as isize - r).clamp(0, cols as isize - 1) as usize;
+                s += w * px[y * cols + xx];
+            }
+            tmp[y * cols + x] = s / ks;
+        }
+    }
+    let mut out = vec![0.0; px.len()];
+    for y in 0..rows {
+        for x in 0..cols {
+            let mut s = 0.0;
+            for (j, w) in k.iter().enumerate() {
+                let yy = (y as isize + j as isize - r).clamp(0, rows as isize - 1) as usize;
+                s += w * tmp[yy * cols + x];
+            }
+            out[y * cols + x] = s / ks;
+        }
+    }
+    out
+}

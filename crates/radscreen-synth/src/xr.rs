@@ -2,8 +2,9 @@
 //! forearm/leg and hand, with transverse, oblique, comminuted, displaced or hairline fractures
 //! and (chest) nodules.
 
+use crate::attenuation::MU_WATER_PER_MM;
 use crate::lesion::{Finding, Lesion, Margin, draw_size_contrast};
-use crate::raster::{Canvas, Ellipse, correlated_noise};
+use crate::raster::{Canvas, Ellipse, correlated_noise, gaussian};
 use crate::rng::Rng;
 
 /// Radiograph body part.
@@ -96,10 +97,10 @@ const MU_CORTEX: f32 = 0.05;
 const MU_MARROW: f32 = 0.012;
 
 /// A chest film's soft tissue attenuates as water does in the DRRs of real chest CT
-/// (`real::MU_WATER_PER_MM`). Until 2026-12-07 it used `MU_SOFT`, a fifth of that, so the
+/// (`MU_WATER_PER_MM`). Until 2026-12-07 it used `MU_SOFT`, a fifth of that, so the
 /// ribs outshone the lungs and the lung fields sat near the mediastinum's grey
 /// (docs/synthetic-data.md, "Chest films: phantom against real").
-const MU_CHEST_SOFT: f32 = crate::real::MU_WATER_PER_MM;
+const MU_CHEST_SOFT: f32 = MU_WATER_PER_MM;
 /// Share of an aerated lung's volume that is air (about −850 HU): what a solid nodule replaces.
 const LUNG_AIR: f32 = 0.85;
 /// ∫μ ds that a chest film stores as full scale: its stored values are linear in log exposure,
@@ -368,7 +369,7 @@ impl XrImage {
             // (`Projection::expose`): the detail above an 8-mm Gaussian amplified, which
             // narrows the lungs' and mediastinum's difference against the ribs and nodules
             let gain = rng.range(0.3, 1.0);
-            let blurred = crate::real::gaussian(&att.px, n, n, 8.0 / sp);
+            let blurred = gaussian(&att.px, n, n, 8.0 / sp);
             for (v, b) in att.px.iter_mut().zip(blurred) {
                 *v += gain * (*v - b);
             }

@@ -116,11 +116,11 @@ fn chests(seed: u64, count: usize) -> Vec<XrImage> {
     out
 }
 
-/// Stored value of a noise-free render at (x, y) mm.
-fn at(img: &XrImage, (x, y): (f32, f32)) -> f32 {
+/// A noise-free render, and its stored value at (x, y) mm.
+fn noise_free(img: &XrImage) -> impl Fn((f32, f32)) -> f32 {
     let (canvas, _) = img.render(&mut Rng::keyed(1, &[]), 0.0);
     let (sp, c0) = (img.spacing(), img.size as f32 / 2.0);
-    canvas.get((c0 + y / sp) as usize, (c0 + x / sp) as usize)
+    move |(x, y)| canvas.get((c0 + y / sp) as usize, (c0 + x / sp) as usize)
 }
 
 /// The lung fields stand apart from the mediastinum as on a real film: a lung's centre stores
@@ -131,7 +131,8 @@ fn at(img: &XrImage, (x, y): (f32, f32)) -> f32 {
 fn chest_films_have_dark_lungs() {
     for img in chests(11, 8) {
         let lung = img.soft[1].0;
-        let (l, m) = (at(&img, (lung.x, lung.y)), at(&img, (0.0, lung.y)));
+        let at = noise_free(&img);
+        let (l, m) = (at((lung.x, lung.y)), at((0.0, lung.y)));
         assert!(
             l < 0.6 * m && m - l > 0.25 * 4095.0,
             "lung {l:.0}, mediastinum {m:.0}"

@@ -4,17 +4,11 @@
 //! before display. Findings inserted into the volume in 3-D project as they would.
 
 use crate::lesion::{Finding, Lesion};
+use crate::raster::gaussian;
 use crate::real::volume::Volume;
 use crate::rng::Rng;
 
-/// Linear attenuation of water, 1/mm, at an effective energy near 60 keV (0.206 cm⁻¹).
-pub const MU_WATER_PER_MM: f32 = 0.0206;
-
-/// Linear attenuation (1/mm) of a voxel of `hu`: μ_water·(1 + HU/1000), air and below at 0.
-#[inline]
-pub fn mu(hu: f32) -> f32 {
-    (MU_WATER_PER_MM * (1.0 + hu / 1000.0)).max(0.0)
-}
+pub use crate::attenuation::{MU_WATER_PER_MM, mu};
 
 /// Direction of the rays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -226,38 +220,6 @@ fn bilinear(p: &[f32], nu: usize, nz: usize, u: f32, z: f32) -> f32 {
     let a = p[z0 * nu + u0] * (1.0 - fu) + p[z0 * nu + u1] * fu;
     let b = p[z1 * nu + u0] * (1.0 - fu) + p[z1 * nu + u1] * fu;
     a * (1.0 - fz) + b * fz
-}
-
-/// Separable Gaussian blur (σ in pixels), edges clamped.
-pub fn gaussian(px: &[f32], rows: usize, cols: usize, sigma: f32) -> Vec<f32> {
-    let r = (3.0 * sigma).ceil().max(1.0) as isize;
-    let k: Vec<f32> = (-r..=r)
-        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
-        .collect();
-    let ks: f32 = k.iter().sum();
-    let mut tmp = vec![0.0; px.len()];
-    for y in 0..rows {
-        for x in 0..cols {
-            let mut s = 0.0;
-            for (j, w) in k.iter().enumerate() {
-                let xx = (x as isize + j as isize - r).clamp(0, cols as isize - 1) as usize;
-                s += w * px[y * cols + xx];
-            }
-            tmp[y * cols + x] = s / ks;
-        }
-    }
-    let mut out = vec![0.0; px.len()];
-    for y in 0..rows {
-        for x in 0..cols {
-            let mut s = 0.0;
-            for (j, w) in k.iter().enumerate() {
-                let yy = (y as isize + j as isize - r).clamp(0, rows as isize - 1) as usize;
-                s += w * tmp[yy * cols + x];
-            }
-            out[y * cols + x] = s / ks;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

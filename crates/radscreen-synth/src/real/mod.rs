@@ -11,7 +11,7 @@ mod place;
 mod volume;
 mod write;
 
-pub use drr::{MU_WATER_PER_MM, Projection, RECORD_FRACTION, View, gaussian, mu, projected_peak};
+pub use drr::{MU_WATER_PER_MM, Projection, RECORD_FRACTION, View, mu, projected_peak};
 pub use index::{Entry, FETCH_SCRIPT, Format, Index, KnownFinding, read_index};
 pub use insert::{
     Blend, BoneLevels, Insertion, Shape, bone_axis, insert_fracture, insert_tumor, noise_sigma,
